@@ -1,0 +1,79 @@
+package dev.tether.boot;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.security.AllPermission;
+import java.security.CodeSource;
+import java.security.Permissions;
+import java.security.ProtectionDomain;
+import java.security.cert.Certificate;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+
+/**
+ * Loads Tether's second stage from {@code tether/inst/} inside the agent jar.
+ *
+ * <p>Its parent is the platform loader, so the host's classes (and the host's own JNA, ByteBuddy or
+ * SLF4J) are invisible to Tether, and Tether's are invisible to the host. Classes get a protection
+ * domain with static {@link AllPermission}: under a host's restrictive SecurityManager policy the
+ * agent's own work on the spawn path (reading PATH, checking files, loading JNA) must still succeed,
+ * and it runs inside {@code doPrivileged} blocks so the host's permissions never leak in either way.
+ * The jar stays open for the JVM's life: reading entries of an open jar needs no permission check.
+ */
+final class IsolatingClassLoader extends ClassLoader {
+
+    static final String PREFIX = "tether/inst/";
+
+    static {
+        registerAsParallelCapable();
+    }
+
+    private final JarFile jar;
+    private final String jarUrl;
+    private final ProtectionDomain domain;
+
+    IsolatingClassLoader(JarFile jar, URL jarUrl) {
+        super("tether", ClassLoader.getPlatformClassLoader());
+        this.jar = jar;
+        this.jarUrl = jarUrl.toExternalForm();
+        Permissions all = new Permissions();
+        all.add(new AllPermission());
+        this.domain = new ProtectionDomain(new CodeSource(jarUrl, (Certificate[]) null), all);
+    }
+
+    @Override
+    protected Class<?> findClass(String name) throws ClassNotFoundException {
+        JarEntry entry = jar.getJarEntry(PREFIX + name.replace('.', '/') + ".class");
+        if (entry == null) {
+            throw new ClassNotFoundException(name);
+        }
+        try (InputStream in = jar.getInputStream(entry)) {
+            byte[] bytes = in.readAllBytes();
+            return defineClass(name, bytes, 0, bytes.length, domain);
+        } catch (IOException e) {
+            throw new ClassNotFoundException(name, e);
+        }
+    }
+
+    @Override
+    protected URL findResource(String name) {
+        if (jar.getJarEntry(PREFIX + name) == null) {
+            return null;
+        }
+        try {
+            return new URL("jar:" + jarUrl + "!/" + PREFIX + name);
+        } catch (MalformedURLException e) {
+            return null;
+        }
+    }
+
+    @Override
+    protected Enumeration<URL> findResources(String name) {
+        URL url = findResource(name);
+        return url == null ? Collections.emptyEnumeration() : Collections.enumeration(Collections.singletonList(url));
+    }
+}

@@ -1,0 +1,57 @@
+package dev.tether.boot;
+
+import java.io.File;
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.InvocationTargetException;
+import java.net.URL;
+import java.util.jar.JarFile;
+
+/**
+ * Stage one of the agent: the only Tether code on the host's class path.
+ *
+ * <p>{@code -javaagent} appends the agent jar to the application class path, so anything at the top
+ * of the jar is visible to the host. This class therefore does nothing but open its own jar, create
+ * the isolating loader for everything under {@code tether/inst/} (Tether, ByteBuddy, SLF4J, JNA) and
+ * hand over. No static state beyond the one-agent guard, no logging.
+ */
+public final class TetherPremain {
+
+    private static final String ENTRY_CLASS = "dev.tether.core.Agent";
+    private static boolean started;
+
+    private TetherPremain() {
+    }
+
+    public static void premain(String agentArgs, Instrumentation inst) {
+        start(agentArgs, inst, false);
+    }
+
+    public static void agentmain(String agentArgs, Instrumentation inst) {
+        start(agentArgs, inst, true);
+    }
+
+    private static synchronized void start(String agentArgs, Instrumentation inst, boolean attached) {
+        if (started) {
+            System.err.println("tether: the agent is already running in this JVM; ignoring the second copy");
+            return;
+        }
+        started = true;
+        try {
+            URL jarUrl = TetherPremain.class.getProtectionDomain().getCodeSource().getLocation();
+            JarFile jar = new JarFile(new File(jarUrl.toURI()));
+            ClassLoader loader = new IsolatingClassLoader(jar, jarUrl);
+            Class<?> entry = Class.forName(ENTRY_CLASS, true, loader);
+            entry.getMethod("start", String.class, Instrumentation.class, boolean.class)
+                    .invoke(null, agentArgs, inst, attached);
+        } catch (InvocationTargetException e) {
+            failOpen(e.getCause());
+        } catch (Throwable t) {
+            failOpen(t);
+        }
+    }
+
+    /** Stage two reports its own failures; this catches only what kept it from starting at all. */
+    private static void failOpen(Throwable t) {
+        System.err.println("tether: could not start, the program runs without it: " + t);
+    }
+}

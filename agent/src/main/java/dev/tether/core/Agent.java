@@ -1,0 +1,44 @@
+package dev.tether.core;
+
+import dev.tether.instrument.ProcessImplTransformer;
+import dev.tether.log.Log;
+import dev.tether.options.OptionException;
+import dev.tether.options.Options;
+
+/**
+ * Stage two's entry point, called by {@code dev.tether.boot.TetherPremain} through the isolating
+ * loader. Parses the options and installs the transformer; nothing else happens before the first
+ * spawn.
+ *
+ * <p>Failure policy: a malformed option stops a JVM that is starting (the user asked for something
+ * Tether cannot do, and must hear it before the program runs); it never stops a running JVM that
+ * Tether was attached to. Any other failure is one warning, and the host runs on unprotected.
+ */
+public final class Agent {
+
+    private Agent() {
+    }
+
+    public static void start(String agentArgs, java.lang.instrument.Instrumentation inst, boolean attached) {
+        Options options;
+        try {
+            options = Options.parse(agentArgs, System.getProperties());
+        } catch (OptionException e) {
+            System.err.println(e.getMessage());
+            if (attached) {
+                System.err.println("tether: not attached");
+                return;
+            }
+            System.err.flush();
+            // halt, not exit: nothing of the host's has run, so there is nothing to shut down.
+            Runtime.getRuntime().halt(1);
+            return;
+        }
+        Log.setLevel(options.log());
+        try {
+            ProcessImplTransformer.install(inst, new SpawnHooks(options, Agent.class.getClassLoader()));
+        } catch (Throwable t) {
+            Log.get(Agent.class).warn("not active; child processes will not be stopped when the JVM exits", t);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package dev.tether.core;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
+import com.sun.jna.Platform;
+import dev.tether.launch.LauncherFiles;
+import dev.tether.launch.ProgramResolver;
+import dev.tether.log.Log;
+import dev.tether.nativeio.Errno;
+import dev.tether.nativeio.LibC;
+import dev.tether.nativeio.Pidfd;
+import dev.tether.nativeio.Signals;
+import dev.tether.options.Options;
+import dev.tether.proc.ProcStat;
+import dev.tether.reaper.GroupSignaller;
+import dev.tether.reaper.Reaper;
+import dev.tether.registry.GroupRegistry;
+import dev.tether.registry.ProcessGroup;
+import dev.tether.shutdown.ShutdownCleanup;
+import java.io.IOException;
+import org.slf4j.Logger;
+
+/**
+ * Everything Tether needs once the JVM spawns its first child: the launcher on disk, libc through
+ * JNA, the registry of groups and the shutdown cleanup. Built on the first spawn, never before, so a
+ * JVM that never spawns pays for none of it.
+ */
+final class Protection {
+    private static final Logger log = Log.get(Protection.class);
+
+    private final LauncherFiles launcher;
+    private final ProgramResolver resolver;
+    private final Pidfd pidfd;
+    private final GroupSignaller signaller;
+    private final GroupRegistry registry;
+
+    private Protection(LauncherFiles launcher, Pidfd pidfd, GroupSignaller signaller) {
+        this.launcher = launcher;
+        this.resolver = new ProgramResolver(System.getenv("PATH"));
+        this.pidfd = pidfd;
+        this.signaller = signaller;
+        this.registry = new GroupRegistry(signaller::emptyGroups, signaller::close);
+    }
+
+    static Protection activate(Options options, ClassLoader resources) throws IOException {
+        LauncherFiles launcher = LauncherFiles.extract(resources);
+        // The exact soname: a bare "c" would send JNA searching, on Linux through `ldconfig -p`.
+        LibC libc = Native.load(Platform.C_LIBRARY_NAME, LibC.class);
+        Pidfd pidfd = Pidfd.platformHasPidfd() ? new Pidfd(libc) : null;
+        boolean pidfdGroups = pidfd != null && kernelSignalsGroupsThroughPidfd(pidfd, libc);
+        GroupSignaller signaller = new GroupSignaller(libc, pidfdGroups ? pidfd : null, pidfdGroups);
+        Protection protection = new Protection(launcher, pidfdGroups ? pidfd : null, signaller);
+        new ShutdownCleanup(protection.registry, new Reaper(signaller), options.grace()).install();
+        log.debug("active: launcher {}, group signals through {}", launcher.launcher(),
+                pidfdGroups ? "pidfd (PIDFD_SIGNAL_PROCESS_GROUP)" : "kill(-pgid) after checking /proc");
+        return protection;
+    }
+
+    /**
+     * Linux 6.9 added PIDFD_SIGNAL_PROCESS_GROUP. Probe it with signal 0 through a pidfd on this JVM:
+     * EINVAL means the flag is unknown; ESRCH (the JVM leads no group) or success means it is there.
+     */
+    private static boolean kernelSignalsGroupsThroughPidfd(Pidfd pidfd, LibC libc) {
+        int self;
+        try {
+            self = pidfd.open((int) ProcessHandle.current().pid());
+        } catch (LastErrorException e) {
+            log.debug("no pidfd_open (errno {}): proving group ownership through /proc", e.getErrorCode());
+            return false;
+        }
+        try {
+            pidfd.sendSignal(self, 0, Pidfd.SIGNAL_PROCESS_GROUP);
+            return true;
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == Errno.ESRCH) {
+                return true;
+            }
+            log.debug("no PIDFD_SIGNAL_PROCESS_GROUP (errno {}): proving group ownership through /proc",
+                    e.getErrorCode());
+            return false;
+        } finally {
+            libc.close(self);
+        }
+    }
+
+    /** FORK/VFORK: {@code [launcher, resolved program, argv0, args...]}, or the command itself when the JDK would fail. */
+    String[] wrap(String[] cmd, String dir) {
+        String program = resolver.resolve(cmd[0], dir);
+        if (program == null) {
+            return cmd;
+        }
+        String[] wrapped = new String[cmd.length + 2];
+        wrapped[0] = launcher.launcher();
+        wrapped[1] = program;
+        System.arraycopy(cmd, 0, wrapped, 2, cmd.length);
+        return wrapped;
+    }
+
+    byte[] helperFor(byte[] jdkHelper) throws IOException {
+        return launcher.helperFor(jdkHelper);
+    }
+
+    /** Called while the child is still unreaped, so its pid (and pidfd) cannot name anyone else. */
+    void record(int pid, String command) {
+        int fd = -1;
+        if (pidfd != null) {
+            try {
+                fd = pidfd.open(pid);
+            } catch (LastErrorException e) {
+                log.debug("pidfd_open({}) failed with errno {}", pid, e.getErrorCode());
+            }
+        }
+        ProcStat leader = ProcStat.read(pid);
+        ProcessGroup group = new ProcessGroup(pid, leader == null ? -1 : leader.startTime, fd, command);
+        if (!registry.record(group)) {
+            // Shutdown has already taken its list: this child must not outlive the JVM either.
+            signaller.signal(group, Signals.KILL);
+        }
+        log.debug("recorded {}", group);
+    }
+
+    void destroy(int pid, boolean force) {
+        ProcessGroup group = registry.find(pid);
+        if (group != null) {
+            signaller.signal(group, force ? Signals.KILL : Signals.TERM);
+        }
+    }
+}

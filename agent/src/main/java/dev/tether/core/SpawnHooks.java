@@ -1,0 +1,140 @@
+package dev.tether.core;
+
+import dev.tether.log.Log;
+import dev.tether.options.Options;
+import java.security.AccessController;
+import java.security.PrivilegedAction;
+import org.slf4j.Logger;
+
+/**
+ * What the bridge calls on each spawn, on the spawning thread, in this order:
+ * {@link #command} (from ProcessImpl.start), {@link #helperPath} and {@link #started} (from the
+ * ProcessImpl constructor, around the native forkAndExec), {@link #finished} (start() returns or
+ * throws). A thread-local carries the decision from the first call to the others.
+ *
+ * <p>Two routes into a new process group. POSIX_SPAWN (the default on Linux since JDK 12 and on
+ * macOS): the JDK's jspawnhelper is swapped for the launcher's jspawnhelper form, which calls
+ * setpgid and execs the real helper, so the JDK's own program lookup and error reporting stay
+ * untouched. FORK and VFORK have no helper: the command becomes {@code [launcher, program, argv0,
+ * args...]}, but only after the program was resolved exactly as the JDK would.
+ *
+ * <p>All of it runs privileged (the host's security policy must neither stop the agent nor be
+ * widened by it) and never throws: a failure to activate is one warning and the host runs on,
+ * unprotected. Spawns made by the agent itself (JNA may spawn while loading) pass through untouched.
+ */
+public final class SpawnHooks {
+    private static final Logger log = Log.get(SpawnHooks.class);
+
+    private final Options options;
+    private final ClassLoader resources;
+    private final ThreadLocal<Spawn> current = new ThreadLocal<>();
+    private final ThreadLocal<Boolean> activating = new ThreadLocal<>();
+    private volatile Protection protection;
+    private volatile boolean unavailable;
+
+    public SpawnHooks(Options options, ClassLoader resources) {
+        this.options = options;
+        this.resources = resources;
+    }
+
+    public String[] command(String[] cmd, String dir, Object launchMechanism) {
+        current.remove();
+        if (unavailable || activating.get() != null) {
+            return cmd;
+        }
+        return AccessController.doPrivileged((PrivilegedAction<String[]>) () -> {
+            Protection active = protection();
+            if (active == null) {
+                return cmd;
+            }
+            if (launchMechanism != null && "POSIX_SPAWN".equals(launchMechanism.toString())) {
+                current.set(new Spawn(true, cmd[0]));
+                return cmd;
+            }
+            String[] wrapped = active.wrap(cmd, dir);
+            if (wrapped != cmd) {
+                current.set(new Spawn(false, cmd[0]));
+            }
+            return wrapped;
+        });
+    }
+
+    public byte[] helperPath(byte[] jdkHelper) {
+        Spawn spawn = current.get();
+        if (spawn == null || !spawn.viaHelper) {
+            return jdkHelper;
+        }
+        return AccessController.doPrivileged((PrivilegedAction<byte[]>) () -> {
+            try {
+                return protection.helperFor(jdkHelper);
+            } catch (Exception e) {
+                current.remove();
+                disable("cannot stand in for the JDK's spawn helper", e);
+                return jdkHelper;
+            }
+        });
+    }
+
+    public void started(int pid) {
+        Spawn spawn = current.get();
+        current.remove();
+        if (spawn != null) {
+            AccessController.doPrivileged((PrivilegedAction<Void>) () -> {
+                protection.record(pid, spawn.program);
+                return null;
+            });
+        }
+    }
+
+    public void finished(Throwable thrown) {
+        current.remove();
+    }
+
+    public void destroying(int pid, boolean force) {
+        Protection active = protection;
+        if (active != null) {
+            AccessController.doPrivileged((PrivilegedAction<Void>) () -> {
+                active.destroy(pid, force);
+                return null;
+            });
+        }
+    }
+
+    private Protection protection() {
+        Protection active = protection;
+        if (active != null) {
+            return active;
+        }
+        synchronized (this) {
+            if (protection == null && !unavailable) {
+                activating.set(Boolean.TRUE);
+                try {
+                    protection = Protection.activate(options, resources);
+                } catch (Throwable t) {
+                    disable("cannot protect this JVM's child processes", t);
+                } finally {
+                    activating.remove();
+                }
+            }
+            return protection;
+        }
+    }
+
+    private void disable(String what, Throwable cause) {
+        if (!unavailable) {
+            unavailable = true;
+            log.warn("{}; they will not be stopped when the JVM exits", what, cause);
+        }
+    }
+
+    /** The decision taken in {@link #command} for the spawn in progress on this thread. */
+    private static final class Spawn {
+        final boolean viaHelper;
+        final String program;
+
+        Spawn(boolean viaHelper, String program) {
+            this.viaHelper = viaHelper;
+            this.program = program;
+        }
+    }
+}

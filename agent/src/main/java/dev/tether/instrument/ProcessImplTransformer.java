@@ -1,0 +1,53 @@
+package dev.tether.instrument;
+
+import dev.tether.core.SpawnHooks;
+import dev.tether.log.Log;
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
+import java.lang.instrument.UnmodifiableClassException;
+import java.security.ProtectionDomain;
+import org.slf4j.Logger;
+
+/**
+ * Waits for {@code java.lang.ProcessImpl} and weaves it when the JVM loads it, which in a plain
+ * program happens at its first spawn: until then this is one string comparison per loaded class and
+ * ByteBuddy is not even loaded. If the class is already loaded (another agent spawned first, or
+ * Tether was attached late) it is retransformed at once.
+ */
+public final class ProcessImplTransformer implements ClassFileTransformer {
+    private static final Logger log = Log.get(ProcessImplTransformer.class);
+    private static final String TARGET = "java/lang/ProcessImpl";
+
+    private final SpawnHooks hooks;
+
+    private ProcessImplTransformer(SpawnHooks hooks) {
+        this.hooks = hooks;
+    }
+
+    public static void install(Instrumentation inst, SpawnHooks hooks) throws UnmodifiableClassException {
+        BridgeInstaller.openJavaLang(inst);
+        inst.addTransformer(new ProcessImplTransformer(hooks), true);
+        for (Class<?> loaded : inst.getAllLoadedClasses()) {
+            if (loaded.getClassLoader() == null && ProcessImplWeaver.NAME.equals(loaded.getName())) {
+                inst.retransformClasses(loaded);
+            }
+        }
+    }
+
+    @Override
+    public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
+            ProtectionDomain protectionDomain, byte[] classfile) {
+        if (loader != null || !TARGET.equals(className)) {
+            return null;
+        }
+        try {
+            byte[] woven = ProcessImplWeaver.weave(classfile);
+            BridgeInstaller.install(hooks);
+            return woven;
+        } catch (Throwable t) {
+            log.warn("cannot instrument java.lang.ProcessImpl on Java {}; child processes will not be stopped "
+                    + "when the JVM exits", Runtime.version(), t);
+            return null;
+        }
+    }
+}

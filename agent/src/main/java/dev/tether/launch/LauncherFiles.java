@@ -1,0 +1,145 @@
+package dev.tether.launch;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The native launcher on disk: extracted at the first spawn into a fresh private directory
+ * (random name, mode 0700, created by this JVM, so never a predictable shared path), and compared
+ * byte for byte with the copy inside the agent jar before it is used.
+ *
+ * <p>Layout: {@code tether-launcher} (the binary), {@code jspawnhelper} (a link to it: the name
+ * selects the launcher's jspawnhelper form) and {@code jspawnhelper.jdk} (a link to the JDK's own
+ * helper, made when the JDK first names it).
+ */
+public final class LauncherFiles {
+    private static final String LAUNCHER = "tether-launcher";
+    private static final String HELPER = "jspawnhelper";
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+
+    private final Path dir;
+    private final String launcher;
+    private final byte[] helperCString;
+    private byte[] linkedJdkHelper;
+
+    private LauncherFiles(Path dir) {
+        this.dir = dir;
+        this.launcher = dir.resolve(LAUNCHER).toString();
+        this.helperCString = cString(dir.resolve(HELPER).toString());
+    }
+
+    /** @throws IOException with a reason a user can act on, when no directory can hold a runnable launcher. */
+    public static LauncherFiles extract(ClassLoader resources) throws IOException {
+        String platform = NativePlatform.current();
+        if (platform == null) {
+            throw new IOException("no launcher for " + System.getProperty("os.name") + "/" + System.getProperty("os.arch"));
+        }
+        byte[] binary = readResource(resources, "dev/tether/native/" + platform + "/" + LAUNCHER);
+        List<String> tried = new ArrayList<>();
+        for (Path base : candidateBases()) {
+            try {
+                LauncherFiles files = new LauncherFiles(createPrivateDir(base));
+                files.install(binary);
+                return files;
+            } catch (IOException e) {
+                tried.add(base + " (" + e.getMessage() + ")");
+            }
+        }
+        throw new IOException("cannot place the launcher in any of " + tried);
+    }
+
+    /** The launcher's exec form: {@code tether-launcher PROGRAM ARGV0 [ARG...]}. */
+    public String launcher() {
+        return launcher;
+    }
+
+    /** @return our helper's path as the C string the JDK passes to posix_spawn, linked to {@code jdkHelper}. */
+    public synchronized byte[] helperFor(byte[] jdkHelper) throws IOException {
+        if (linkedJdkHelper == null) {
+            String target = new String(jdkHelper, 0, jdkHelper.length - 1, pathCharset());
+            Path link = dir.resolve(HELPER + ".jdk");
+            Files.createSymbolicLink(link, Paths.get(target));
+            link.toFile().deleteOnExit();
+            linkedJdkHelper = jdkHelper.clone();
+        }
+        return Arrays.equals(linkedJdkHelper, jdkHelper) ? helperCString : jdkHelper;
+    }
+
+    private void install(byte[] binary) throws IOException {
+        Path file = dir.resolve(LAUNCHER);
+        FileAttribute<Set<PosixFilePermission>> mode = PosixFilePermissions.asFileAttribute(OWNER_ONLY);
+        try (SeekableByteChannel out = Files.newByteChannel(file,
+                EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), mode)) {
+            out.write(ByteBuffer.wrap(binary));
+        }
+        file.toFile().deleteOnExit();
+        if (!Arrays.equals(Files.readAllBytes(file), binary)) {
+            throw new IOException(file + " does not hold the launcher that was written");
+        }
+        // access(2) with X_OK fails on a noexec mount, which is exactly what must be ruled out here.
+        if (!file.toFile().canExecute()) {
+            throw new IOException("cannot execute files there (noexec mount?)");
+        }
+        Path helper = dir.resolve(HELPER);
+        Files.createSymbolicLink(helper, Paths.get(LAUNCHER));
+        helper.toFile().deleteOnExit();
+    }
+
+    private static Path createPrivateDir(Path base) throws IOException {
+        Path dir = Files.createTempDirectory(base, "tether-", PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        // Registered first, deleted last: File.deleteOnExit deletes in reverse order of registration.
+        dir.toFile().deleteOnExit();
+        return dir;
+    }
+
+    private static List<Path> candidateBases() {
+        List<Path> bases = new ArrayList<>();
+        String runtime = System.getenv("XDG_RUNTIME_DIR");
+        if (runtime != null && !runtime.isEmpty()) {
+            bases.add(Paths.get(runtime));
+        }
+        bases.add(Paths.get(System.getProperty("java.io.tmpdir")));
+        bases.add(Paths.get(System.getProperty("user.home"), ".cache"));
+        bases.removeIf(base -> !new File(base.toString()).isDirectory());
+        return bases;
+    }
+
+    private static byte[] readResource(ClassLoader resources, String name) throws IOException {
+        try (InputStream in = resources.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IOException("the agent jar has no " + name);
+            }
+            return in.readAllBytes();
+        }
+    }
+
+    /** The charset the JDK uses for paths it hands to native code (sun.jnu.encoding). */
+    private static Charset pathCharset() {
+        try {
+            return Charset.forName(System.getProperty("sun.jnu.encoding"));
+        } catch (RuntimeException e) {
+            return Charset.defaultCharset();
+        }
+    }
+
+    private static byte[] cString(String s) {
+        byte[] bytes = s.getBytes(pathCharset());
+        return Arrays.copyOf(bytes, bytes.length + 1);
+    }
+}

@@ -1,0 +1,136 @@
+package dev.tether.options;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The agent's options: one whitelist of names, the same name in the agent arguments
+ * ({@code -javaagent:tether-agent.jar=grace=500ms,log=debug}) and as a system property
+ * ({@code -Dtether.grace=500ms}). Agent arguments win over system properties. Anything that is not
+ * exactly right is an {@link OptionException} whose message names the option and its accepted forms.
+ */
+public final class Options {
+
+    public static final Duration DEFAULT_GRACE = Duration.ofSeconds(2);
+    /** INFO prints nothing but the one summary line when Tether had to stop something at exit. */
+    public static final LogLevel DEFAULT_LOG = LogLevel.INFO;
+
+    static final String PROPERTY_PREFIX = "tether.";
+    private static final String GRACE = "grace";
+    private static final String LOG = "log";
+    private static final String GRACE_FORM = "grace=<duration, e.g. 500ms or 2s>";
+    private static final String LOG_FORM = "log=<off|warn|info|debug>";
+    private static final String ACCEPTED = "accepted options: " + GRACE_FORM + ", " + LOG_FORM;
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s)");
+
+    private final Duration grace;
+    private final LogLevel log;
+
+    private Options(Duration grace, LogLevel log) {
+        this.grace = grace;
+        this.log = log;
+    }
+
+    public static Options defaults() {
+        return new Options(DEFAULT_GRACE, DEFAULT_LOG);
+    }
+
+    /** Parses system properties named {@code tether.*}, then the agent arguments over them. */
+    public static Options parse(String agentArgs, Properties systemProperties) throws OptionException {
+        Map<String, Setting> settings = new LinkedHashMap<>();
+        for (String key : systemProperties.stringPropertyNames()) {
+            if (key.startsWith(PROPERTY_PREFIX)) {
+                String name = key.substring(PROPERTY_PREFIX.length());
+                settings.put(name, new Setting(name, systemProperties.getProperty(key), "-D" + key));
+            }
+        }
+        if (agentArgs != null) {
+            Map<String, Setting> fromArgs = new LinkedHashMap<>();
+            for (String item : agentArgs.split(",", -1)) {
+                if (item.isEmpty()) {
+                    continue;
+                }
+                int eq = item.indexOf('=');
+                if (eq < 0) {
+                    throw new OptionException("tether: option \"" + item + "\" has no value (write name=value); "
+                            + ACCEPTED);
+                }
+                String name = item.substring(0, eq);
+                if (fromArgs.put(name, new Setting(name, item.substring(eq + 1), "-javaagent argument " + item)) != null) {
+                    throw new OptionException("tether: option \"" + name + "\" is given twice in the -javaagent arguments");
+                }
+            }
+            settings.putAll(fromArgs);
+        }
+        Duration grace = DEFAULT_GRACE;
+        LogLevel log = DEFAULT_LOG;
+        for (Setting s : settings.values()) {
+            switch (s.name) {
+                case GRACE:
+                    grace = parseDuration(s);
+                    break;
+                case LOG:
+                    log = parseLog(s);
+                    break;
+                default:
+                    throw new OptionException("tether: unknown option \"" + s.name + "\" (from " + s.source + "); "
+                            + ACCEPTED);
+            }
+        }
+        return new Options(grace, log);
+    }
+
+    private static Duration parseDuration(Setting s) throws OptionException {
+        Matcher m = DURATION.matcher(s.value);
+        if (!m.matches()) {
+            throw bad(s, GRACE_FORM);
+        }
+        long amount = Long.parseLong(m.group(1));
+        return "ms".equals(m.group(2)) ? Duration.ofMillis(amount) : Duration.ofSeconds(amount);
+    }
+
+    private static LogLevel parseLog(Setting s) throws OptionException {
+        switch (s.value.toLowerCase(Locale.ROOT)) {
+            case "off":
+                return LogLevel.OFF;
+            case "warn":
+                return LogLevel.WARN;
+            case "info":
+                return LogLevel.INFO;
+            case "debug":
+                return LogLevel.DEBUG;
+            default:
+                throw bad(s, LOG_FORM);
+        }
+    }
+
+    private static OptionException bad(Setting s, String form) {
+        return new OptionException("tether: bad value \"" + s.value + "\" for option " + s.name
+                + " (from " + s.source + "); accepted form: " + form);
+    }
+
+    public Duration grace() {
+        return grace;
+    }
+
+    public LogLevel log() {
+        return log;
+    }
+
+    private static final class Setting {
+        final String name;
+        final String value;
+        final String source;
+
+        Setting(String name, String value, String source) {
+            this.name = name;
+            this.value = value;
+            this.source = source;
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.tether.proc;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One pass over /proc. Needed because a process group that holds only zombies still answers
+ * {@code kill(-pgid, 0)}: where no init reaps orphans (PID 1 of a container that is not an init),
+ * dead members stay in their group forever, yet nothing in it runs.
+ */
+public final class ProcScan {
+
+    private ProcScan() {
+    }
+
+    public static boolean available() {
+        return new File("/proc/self/stat").exists();
+    }
+
+    /** @return for each of {@code pgids}, how many of its members are alive (not zombies). */
+    public static Map<Integer, Integer> liveMembers(Set<Integer> pgids) {
+        Map<Integer, Integer> counts = new HashMap<>();
+        for (ProcStat stat : liveProcesses()) {
+            if (pgids.contains(stat.pgid)) {
+                counts.merge(stat.pgid, 1, Integer::sum);
+            }
+        }
+        return counts;
+    }
+
+    /** @return the live (non-zombie) members of group {@code pgid}. */
+    public static List<ProcStat> members(int pgid) {
+        List<ProcStat> members = new ArrayList<>();
+        for (ProcStat stat : liveProcesses()) {
+            if (stat.pgid == pgid) {
+                members.add(stat);
+            }
+        }
+        return members;
+    }
+
+    private static List<ProcStat> liveProcesses() {
+        List<ProcStat> live = new ArrayList<>();
+        String[] entries = new File("/proc").list();
+        if (entries == null) {
+            return live;
+        }
+        for (String entry : entries) {
+            if (entry.isEmpty() || !Character.isDigit(entry.charAt(0))) {
+                continue;
+            }
+            ProcStat stat = ProcStat.read(Integer.parseInt(entry));
+            if (stat != null && !stat.isZombie()) {
+                live.add(stat);
+            }
+        }
+        return live;
+    }
+}

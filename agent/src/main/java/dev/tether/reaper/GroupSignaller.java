@@ -1,0 +1,140 @@
+package dev.tether.reaper;
+
+import com.sun.jna.LastErrorException;
+import dev.tether.nativeio.LibC;
+import dev.tether.nativeio.Pidfd;
+import dev.tether.proc.ProcScan;
+import dev.tether.proc.ProcStat;
+import dev.tether.registry.ProcessGroup;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Sends signals to recorded groups, and only to them.
+ *
+ * <p>A group id is its leader's pid; once the group empties, the number can be reused by a stranger.
+ * Where the kernel has {@code PIDFD_SIGNAL_PROCESS_GROUP} (Linux 6.9) the signal goes through the
+ * leader's pidfd, which the kernel resolves to this very group or to nothing. Elsewhere a group is
+ * signalled with {@code kill(-pgid)} only after proof that it is still ours: its leader is alive with
+ * the start time we recorded, or (leader gone) every live member is in our session and started after
+ * the leader did. Without proof the group is left alone.
+ */
+public final class GroupSignaller {
+    private final LibC libc;
+    private final Pidfd pidfd;
+    private final boolean pidfdGroups;
+    private final boolean proc;
+    private final int ourSession;
+
+    public GroupSignaller(LibC libc, Pidfd pidfd, boolean pidfdGroups) {
+        this.libc = libc;
+        this.pidfd = pidfd;
+        this.pidfdGroups = pidfdGroups;
+        this.proc = ProcScan.available();
+        this.ourSession = libc.getsid(0);
+    }
+
+    /** @return whether the signal reached at least one member (false: the group is empty or not provably ours). */
+    public boolean signal(ProcessGroup group, int signal) {
+        return group.withPidfd(fd -> {
+            if (pidfdGroups && fd >= 0) {
+                return send(fd, signal, Pidfd.SIGNAL_PROCESS_GROUP)
+                        || (leaderNotYetInItsGroup(group) && send(fd, signal, 0));
+            }
+            if (!provablyOurs(group)) {
+                return false;
+            }
+            return kill(-group.pgid(), signal) || (leaderNotYetInItsGroup(group) && kill(group.pgid(), signal));
+        });
+    }
+
+    /** @return the groups among {@code groups} that have no live (non-zombie) member. */
+    public Set<ProcessGroup> emptyGroups(Collection<ProcessGroup> groups) {
+        Set<ProcessGroup> empty = new HashSet<>();
+        List<ProcessGroup> answering = new ArrayList<>();
+        for (ProcessGroup group : groups) {
+            if (signal(group, 0)) {
+                answering.add(group);
+            } else {
+                empty.add(group);
+            }
+        }
+        if (proc && !answering.isEmpty()) {
+            // Zombies answer signal 0 too; only a look at their states tells a dead group from a live one.
+            Set<Integer> ids = new HashSet<>();
+            answering.forEach(g -> ids.add(g.pgid()));
+            Map<Integer, Integer> live = ProcScan.liveMembers(ids);
+            for (ProcessGroup group : answering) {
+                if (!live.containsKey(group.pgid()) && !leaderNotYetInItsGroup(group)) {
+                    empty.add(group);
+                }
+            }
+        }
+        return empty;
+    }
+
+    /** Closes a pidfd; failure only leaks a descriptor. */
+    public void close(int fd) {
+        try {
+            libc.close(fd);
+        } catch (LastErrorException ignored) {
+            // EBADF cannot happen: each pidfd is closed once, under the group's lock
+        }
+    }
+
+    /**
+     * In FORK and VFORK mode the JDK returns once the launcher has been exec'd, possibly before it
+     * has called setpgid: then the leader is alive but not yet in the group that bears its number.
+     */
+    private boolean leaderNotYetInItsGroup(ProcessGroup group) {
+        if (proc) {
+            ProcStat leader = ProcStat.read(group.pgid());
+            return leader != null && leader.startTime == group.leaderStartTime() && !leader.isZombie()
+                    && leader.pgid != group.pgid();
+        }
+        try {
+            return libc.getpgid(group.pgid()) != group.pgid();
+        } catch (LastErrorException e) {
+            return false;
+        }
+    }
+
+    private boolean provablyOurs(ProcessGroup group) {
+        if (!proc) {
+            // No /proc (macOS): only a living leader of this group counts. Known gap: without start
+            // times, a leader reaped and its number reused by a new group leader cannot be told apart.
+            try {
+                return libc.getpgid(group.pgid()) == group.pgid();
+            } catch (LastErrorException e) {
+                return false;
+            }
+        }
+        ProcStat leader = ProcStat.read(group.pgid());
+        if (leader != null) {
+            return leader.startTime == group.leaderStartTime();
+        }
+        return ProcScan.members(group.pgid()).stream()
+                .allMatch(m -> m.sid == ourSession && m.startTime >= group.leaderStartTime());
+    }
+
+    private boolean send(int fd, int signal, long flags) {
+        try {
+            pidfd.sendSignal(fd, signal, flags);
+            return true;
+        } catch (LastErrorException e) {
+            return false;
+        }
+    }
+
+    private boolean kill(int target, int signal) {
+        try {
+            return libc.kill(target, signal) == 0;
+        } catch (LastErrorException e) {
+            return false; // ESRCH: nobody left; EPERM: not ours to signal
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.tether.reaper;
+
+import dev.tether.nativeio.Signals;
+import dev.tether.registry.ProcessGroup;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Ends a set of groups: SIGTERM, then SIGCONT (a stopped process acts on SIGTERM only once it runs
+ * again), wait until every group is empty or the grace period is over, then SIGKILL what is left,
+ * repeatedly, because a fork loop can refill a group between two signals. Returns as soon as every
+ * group is empty.
+ */
+public final class Reaper {
+    /** After SIGKILL only processes stuck in the kernel (state D) can linger; never hang the JVM on them. */
+    private static final long KILL_PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final long FIRST_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
+    private static final long MAX_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+    private final GroupSignaller signaller;
+
+    public Reaper(GroupSignaller signaller) {
+        this.signaller = signaller;
+    }
+
+    public Outcome reap(Collection<ProcessGroup> groups, Duration grace) {
+        long start = System.nanoTime();
+        List<ProcessGroup> live = new ArrayList<>();
+        for (ProcessGroup group : groups) {
+            if (signaller.signal(group, Signals.TERM)) {
+                signaller.signal(group, Signals.CONT);
+                live.add(group);
+            }
+        }
+        int terminated = live.size();
+        int killed = 0;
+        long killAt = start + grace.toNanos();
+        long poll = FIRST_POLL_NANOS;
+        while (true) {
+            live.removeAll(signaller.emptyGroups(live));
+            long now = System.nanoTime();
+            if (live.isEmpty() || now - killAt > KILL_PATIENCE_NANOS) {
+                break;
+            }
+            if (now - killAt >= 0) {
+                killed = Math.max(killed, live.size());
+                for (ProcessGroup group : live) {
+                    signaller.signal(group, Signals.KILL);
+                }
+            }
+            LockSupport.parkNanos(Math.min(poll, Math.max(killAt - now, FIRST_POLL_NANOS)));
+            poll = Math.min(poll * 2, MAX_POLL_NANOS);
+        }
+        return new Outcome(terminated, killed, live, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /** What a reap did. */
+    public static final class Outcome {
+        public final int signalled;
+        public final int killed;
+        public final List<ProcessGroup> leftOver;
+        public final Duration took;
+
+        Outcome(int signalled, int killed, List<ProcessGroup> leftOver, Duration took) {
+            this.signalled = signalled;
+            this.killed = killed;
+            this.leftOver = leftOver;
+            this.took = took;
+        }
+    }
+}

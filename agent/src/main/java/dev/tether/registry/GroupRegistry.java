@@ -1,0 +1,84 @@
+package dev.tether.registry;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The groups Tether started that may still have members.
+ *
+ * <p>Memory follows live groups, not spawns: once the map has doubled since the last prune, the
+ * next record drops every group found empty, so the cost per spawn is amortised O(1) and the map
+ * never holds more than twice the live groups (plus a small floor).
+ *
+ * <p>Closing (at shutdown) and recording race safely: {@link #record} publishes the group before it
+ * reads {@code closed}, and {@link #close} sets {@code closed} before it takes its snapshot, so a
+ * group is either in the snapshot or its recorder is told to stop it at once.
+ */
+public final class GroupRegistry {
+    private static final int PRUNE_FLOOR = 64;
+
+    private final Map<Integer, ProcessGroup> groups = new ConcurrentHashMap<>();
+    private final Function<Collection<ProcessGroup>, Set<ProcessGroup>> findEmpty;
+    private final ProcessGroup.PidfdCloser closer;
+    private final Object pruning = new Object();
+    private volatile boolean closed;
+    private int pruneAt = PRUNE_FLOOR;
+
+    public GroupRegistry(Function<Collection<ProcessGroup>, Set<ProcessGroup>> findEmpty,
+            ProcessGroup.PidfdCloser closer) {
+        this.findEmpty = findEmpty;
+        this.closer = closer;
+    }
+
+    /** @return false if shutdown has already taken its snapshot: the caller must stop the group itself. */
+    public boolean record(ProcessGroup group) {
+        ProcessGroup previous = groups.put(group.pgid(), group);
+        if (previous != null) {
+            // The number was free again, so the earlier group had emptied: its pidfd is stale.
+            previous.release(closer);
+        }
+        if (closed) {
+            return false;
+        }
+        if (groups.size() >= pruneAt) {
+            prune();
+        }
+        return true;
+    }
+
+    public ProcessGroup find(int pgid) {
+        return groups.get(pgid);
+    }
+
+    public int size() {
+        return groups.size();
+    }
+
+    /** Drops the groups that have no live member left. */
+    public void prune() {
+        synchronized (pruning) {
+            if (closed) {
+                return;
+            }
+            for (ProcessGroup empty : findEmpty.apply(new ArrayList<>(groups.values()))) {
+                if (groups.remove(empty.pgid(), empty)) {
+                    empty.release(closer);
+                }
+            }
+            pruneAt = Math.max(PRUNE_FLOOR, 2 * groups.size());
+        }
+    }
+
+    /** Ends recording and returns every group that may still have members. */
+    public List<ProcessGroup> close() {
+        closed = true;
+        synchronized (pruning) {
+            return new ArrayList<>(groups.values());
+        }
+    }
+}
