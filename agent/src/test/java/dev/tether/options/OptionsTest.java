@@ -1,0 +1,124 @@
+package dev.tether.options;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class OptionsTest {
+
+    private static Options parse(String args) throws OptionException {
+        return Options.parse(args, new Properties());
+    }
+
+    private static String failure(String args, Properties props) {
+        return assertThrows(OptionException.class, () -> Options.parse(args, props)).getMessage();
+    }
+
+    private static String failure(String args) {
+        return failure(args, new Properties());
+    }
+
+    private static Properties property(String name, String value) {
+        Properties props = new Properties();
+        props.setProperty(name, value);
+        return props;
+    }
+
+    @Test
+    void no_arguments_give_the_defaults() throws OptionException {
+        Options options = parse(null);
+        assertEquals(Duration.ofSeconds(2), options.grace());
+        assertEquals(LogLevel.INFO, options.log());
+    }
+
+    @Test
+    void grace_takes_milliseconds_and_seconds() throws OptionException {
+        assertEquals(Duration.ofMillis(500), parse("grace=500ms").grace());
+        assertEquals(Duration.ofSeconds(3), parse("grace=3s").grace());
+        assertEquals(Duration.ZERO, parse("grace=0ms").grace());
+    }
+
+    @Test
+    void log_takes_each_level_in_any_case() throws OptionException {
+        assertEquals(LogLevel.OFF, parse("log=off").log());
+        assertEquals(LogLevel.WARN, parse("log=WARN").log());
+        assertEquals(LogLevel.DEBUG, parse("grace=1s,log=debug").log());
+    }
+
+    @Test
+    void a_system_property_sets_an_option_and_the_agent_argument_wins() throws OptionException {
+        assertEquals(Duration.ofSeconds(7), Options.parse(null, property("tether.grace", "7s")).grace());
+        assertEquals(Duration.ofSeconds(1), Options.parse("grace=1s", property("tether.grace", "7s")).grace());
+    }
+
+    @Test
+    void an_empty_item_is_ignored() throws OptionException {
+        assertEquals(Duration.ofSeconds(1), parse("grace=1s,").grace());
+    }
+
+    @Test
+    void a_duration_without_a_number_is_refused_with_the_accepted_form() {
+        String message = failure("grace=abc");
+        assertTrue(message.contains("\"abc\"") && message.contains("grace") && message.contains("500ms"), message);
+    }
+
+    @Test
+    void an_empty_duration_is_refused() {
+        assertTrue(failure("grace=").contains("500ms"));
+    }
+
+    @Test
+    void a_negative_duration_is_refused() {
+        assertTrue(failure("grace=-5s").contains("500ms"));
+    }
+
+    @Test
+    void a_duration_without_a_unit_is_refused() {
+        assertTrue(failure("grace=10").contains("500ms"));
+    }
+
+    @Test
+    void a_duration_in_an_unknown_unit_is_refused() {
+        assertTrue(failure("grace=2m").contains("500ms"));
+    }
+
+    @Test
+    void a_misspelt_name_is_refused_with_the_list_of_options() {
+        String message = failure("gracee=1s");
+        assertTrue(message.contains("unknown option \"gracee\"") && message.contains("grace=<duration")
+                && message.contains("log=<off|warn|info|debug>"), message);
+    }
+
+    @Test
+    void an_unknown_log_level_is_refused_with_the_levels() {
+        String message = failure("log=loud");
+        assertTrue(message.contains("\"loud\"") && message.contains("off|warn|info|debug"), message);
+    }
+
+    @Test
+    void a_name_without_a_value_is_refused() {
+        String message = failure("grace");
+        assertTrue(message.contains("\"grace\" has no value") && message.contains("grace=<duration"), message);
+    }
+
+    @Test
+    void an_option_given_twice_is_refused() {
+        assertTrue(failure("grace=1s,grace=2s").contains("given twice"));
+    }
+
+    @Test
+    void a_bad_system_property_names_the_property() {
+        String message = failure(null, property("tether.grace", "abc"));
+        assertTrue(message.contains("-Dtether.grace") && message.contains("500ms"), message);
+    }
+
+    @Test
+    void a_misspelt_system_property_is_refused() {
+        String message = failure(null, property("tether.gracee", "1s"));
+        assertTrue(message.contains("unknown option \"gracee\"") && message.contains("-Dtether.gracee"), message);
+    }
+}
