@@ -4,7 +4,6 @@ import dev.tether.log.Log;
 import dev.tether.options.Options;
 import java.security.AccessController;
 import java.security.PrivilegedAction;
-import org.slf4j.Logger;
 
 /**
  * What the bridge calls on each spawn, on the spawning thread, in this order:
@@ -23,7 +22,6 @@ import org.slf4j.Logger;
  * unprotected. Spawns made by the agent itself (JNA may spawn while loading) pass through untouched.
  */
 public final class SpawnHooks {
-    private static final Logger log = Log.get(SpawnHooks.class);
 
     private final Options options;
     private final ClassLoader resources;
@@ -123,7 +121,7 @@ public final class SpawnHooks {
     private void disable(String what, Throwable cause) {
         if (!unavailable) {
             unavailable = true;
-            log.warn("{}; they will not be stopped when the JVM exits", what, cause);
+            Log.get(SpawnHooks.class).warn("{}; they will not be stopped when the JVM exits", what, cause);
         }
     }
 

@@ -26,13 +26,15 @@ final class BridgeInstaller {
     private BridgeInstaller() {
     }
 
-    static void openJavaLang(Instrumentation inst) {
+    private static void openJavaLang(Instrumentation inst) {
         Module javaBase = Object.class.getModule();
         inst.redefineModule(javaBase, Set.of(), Map.of(),
                 Map.of("java.lang", Set.of(BridgeInstaller.class.getModule())), Set.of(), Map.of());
     }
 
-    static synchronized void install(SpawnHooks hooks) throws ReflectiveOperationException, IOException {
+    static synchronized void install(Instrumentation inst, SpawnHooks hooks)
+            throws ReflectiveOperationException, IOException {
+        openJavaLang(inst);
         Class<?> bridge = defineOnce();
         MethodHandles.Lookup inBridge = MethodHandles.privateLookupIn(bridge, MethodHandles.lookup());
         MethodHandles.Lookup own = MethodHandles.lookup();

@@ -6,7 +6,6 @@ import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.lang.instrument.UnmodifiableClassException;
 import java.security.ProtectionDomain;
-import org.slf4j.Logger;
 
 /**
  * Waits for {@code java.lang.ProcessImpl} and weaves it when the JVM loads it, which in a plain
@@ -15,18 +14,18 @@ import org.slf4j.Logger;
  * Tether was attached late) it is retransformed at once.
  */
 public final class ProcessImplTransformer implements ClassFileTransformer {
-    private static final Logger log = Log.get(ProcessImplTransformer.class);
     private static final String TARGET = "java/lang/ProcessImpl";
 
+    private final Instrumentation inst;
     private final SpawnHooks hooks;
 
-    private ProcessImplTransformer(SpawnHooks hooks) {
+    private ProcessImplTransformer(Instrumentation inst, SpawnHooks hooks) {
+        this.inst = inst;
         this.hooks = hooks;
     }
 
     public static void install(Instrumentation inst, SpawnHooks hooks) throws UnmodifiableClassException {
-        BridgeInstaller.openJavaLang(inst);
-        inst.addTransformer(new ProcessImplTransformer(hooks), true);
+        inst.addTransformer(new ProcessImplTransformer(inst, hooks), true);
         for (Class<?> loaded : inst.getAllLoadedClasses()) {
             if (loaded.getClassLoader() == null && ProcessImplWeaver.NAME.equals(loaded.getName())) {
                 inst.retransformClasses(loaded);
@@ -42,10 +41,10 @@ public final class ProcessImplTransformer implements ClassFileTransformer {
         }
         try {
             byte[] woven = ProcessImplWeaver.weave(classfile);
-            BridgeInstaller.install(hooks);
+            BridgeInstaller.install(inst, hooks);
             return woven;
         } catch (Throwable t) {
-            log.warn("cannot instrument java.lang.ProcessImpl on Java {}; child processes will not be stopped "
+            Log.get(ProcessImplTransformer.class).warn("cannot instrument java.lang.ProcessImpl on Java {}; child processes will not be stopped "
                     + "when the JVM exits", Runtime.version(), t);
             return null;
         }

@@ -5,8 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The agent's options: one whitelist of names, the same name in the agent arguments
@@ -26,7 +24,7 @@ public final class Options {
     private static final String GRACE_FORM = "grace=<duration, e.g. 500ms or 2s>";
     private static final String LOG_FORM = "log=<off|warn|info|debug>";
     private static final String ACCEPTED = "accepted options: " + GRACE_FORM + ", " + LOG_FORM;
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s)");
+    private static final int MAX_DIGITS = 9;
 
     private final Duration grace;
     private final LogLevel log;
@@ -85,13 +83,21 @@ public final class Options {
         return new Options(grace, log);
     }
 
+    /** Digits then {@code ms} or {@code s}. No regex: java.util.regex costs JVM start-up time for every host. */
     private static Duration parseDuration(Setting s) throws OptionException {
-        Matcher m = DURATION.matcher(s.value);
-        if (!m.matches()) {
+        String value = s.value;
+        boolean millis = value.endsWith("ms");
+        String digits = value.substring(0, Math.max(0, value.length() - (millis ? 2 : 1)));
+        if (!(millis || value.endsWith("s")) || digits.isEmpty() || digits.length() > MAX_DIGITS) {
             throw bad(s, GRACE_FORM);
         }
-        long amount = Long.parseLong(m.group(1));
-        return "ms".equals(m.group(2)) ? Duration.ofMillis(amount) : Duration.ofSeconds(amount);
+        for (int i = 0; i < digits.length(); i++) {
+            if (digits.charAt(i) < '0' || digits.charAt(i) > '9') {
+                throw bad(s, GRACE_FORM);
+            }
+        }
+        long amount = Long.parseLong(digits);
+        return millis ? Duration.ofMillis(amount) : Duration.ofSeconds(amount);
     }
 
     private static LogLevel parseLog(Setting s) throws OptionException {
