@@ -1,0 +1,119 @@
+package dev.tether.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tether.it.fixtures.MainRan;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A malformed option is a start-up error: exit code 1 before the host's main runs, and stderr names the
+ * option and its accepted forms. One test per malformed form; the valid forms start the host normally.
+ */
+@Timeout(120)
+class OptionsIT {
+    private static final String GRACE_FORM = "500ms";
+    private static final String LOG_FORMS = "off|warn|info|debug";
+
+    @RegisterExtension
+    final Marks marks = new Marks();
+
+    @Test
+    void grace_that_is_not_a_duration_stops_the_jvm_before_main() {
+        assertRejected(agentArgs("grace=abc"), "grace", GRACE_FORM);
+    }
+
+    @Test
+    void grace_with_an_empty_value_stops_the_jvm_before_main() {
+        assertRejected(agentArgs("grace="), "grace", GRACE_FORM);
+    }
+
+    @Test
+    void negative_grace_stops_the_jvm_before_main() {
+        assertRejected(agentArgs("grace=-5s"), "grace", GRACE_FORM);
+    }
+
+    @Test
+    void grace_without_a_unit_stops_the_jvm_before_main() {
+        assertRejected(agentArgs("grace=10"), "grace", GRACE_FORM);
+    }
+
+    @Test
+    void grace_without_equals_sign_stops_the_jvm_before_main() {
+        assertRejected(agentArgs("grace"), "grace", GRACE_FORM);
+    }
+
+    @Test
+    void misspelt_option_name_stops_the_jvm_before_main() {
+        // The accepted forms of an unknown name are the known names: "log" must be among them.
+        assertRejected(agentArgs("gracee=1s"), "gracee", "log");
+    }
+
+    @Test
+    void unknown_log_level_stops_the_jvm_before_main() {
+        assertRejected(agentArgs("log=loud"), "log", LOG_FORMS);
+    }
+
+    @Test
+    void bad_grace_in_a_system_property_stops_the_jvm_before_main() {
+        assertRejected(ChildJvm.of(Jdk.current(), marks.next()).withAgent("").jvmFlag("-Dtether.grace=abc"),
+                "grace", GRACE_FORM);
+    }
+
+    @Test
+    void misspelt_system_property_stops_the_jvm_before_main() {
+        assertRejected(ChildJvm.of(Jdk.current(), marks.next()).withAgent("").jvmFlag("-Dtether.gracee=1s"),
+                "gracee", "log");
+    }
+
+    @Test
+    void valid_agent_arguments_start_the_host() {
+        assertStarts(agentArgs("grace=500ms,log=debug"));
+    }
+
+    @Test
+    void valid_system_properties_start_the_host() {
+        assertStarts(ChildJvm.of(Jdk.current(), marks.next()).withAgent("")
+                .jvmFlag("-Dtether.grace=2s").jvmFlag("-Dtether.log=off"));
+    }
+
+    @Test
+    void without_the_agent_the_fixture_reports_that_main_ran() {
+        assertStarts(ChildJvm.of(Jdk.current(), marks.next()).withoutAgent());
+    }
+
+    private ChildJvm agentArgs(String args) {
+        return ChildJvm.of(Jdk.current(), marks.next()).withAgent(args);
+    }
+
+    private static JvmExit run(ChildJvm jvm) {
+        RunningJvm child = jvm.main(MainRan.class).start();
+        child.closeStdin();
+        return child.awaitExit(Duration.ofSeconds(30));
+    }
+
+    private static void assertRejected(ChildJvm jvm, String... stderrMustContain) {
+        JvmExit exit = run(jvm);
+        String firstLine = exit.stderr.lines().findFirst().orElse("");
+        ItLog.line("OPTIONS " + jvm.command().stream().filter(a -> a.startsWith("-javaagent") || a.startsWith("-Dtether"))
+                .map(a -> a.replaceFirst("^-javaagent:[^=]*", "-javaagent:tether-agent.jar"))
+                .reduce((a, b) -> a + " " + b).orElse("") + ": exit=" + exit.exitCode + " stderr: " + firstLine);
+        assertEquals(1, exit.exitCode, exit::describe);
+        assertFalse(exit.stdout.contains("MAIN-RAN"), () -> "the host's main ran\n" + exit.describe());
+        for (String text : stderrMustContain) {
+            assertTrue(exit.stderr.contains(text), () -> "stderr does not mention '" + text + "'\n" + exit.describe());
+        }
+    }
+
+    private static void assertStarts(ChildJvm jvm) {
+        JvmExit exit = run(jvm);
+        ItLog.line("OPTIONS " + jvm.label() + ": exit=" + exit.exitCode);
+        assertEquals(0, exit.exitCode, exit::describe);
+        assertTrue(exit.printedLine("MAIN-RAN"), exit::describe);
+        assertTrue(exit.printedLine("SPAWNED exit=0"), exit::describe);
+    }
+}

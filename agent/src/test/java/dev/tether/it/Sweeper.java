@@ -1,0 +1,45 @@
+package dev.tether.it;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * Kills (SIGKILL) every live process carrying a mark, repeating until none is left, so that no test
+ * leaks a process whatever it did or however it failed. Signals through {@link ProcessHandle}, which
+ * checks the start time, so a pid reused by a stranger is never hit.
+ */
+final class Sweeper {
+    private static final Duration SWEEP_TIMEOUT = Duration.ofSeconds(10);
+
+    private Sweeper() {}
+
+    /** Kills everything whose environment holds exactly {@code TETHER_IT_MARK=token}. */
+    static void sweep(String token) {
+        sweepMatching((Mark.ENV + "=" + token)::equals);
+    }
+
+    /** Kills everything whose mark starts with {@code prefix} (all marks of this test run). */
+    static void sweepPrefix(String prefix) {
+        String start = Mark.ENV + "=" + prefix;
+        sweepMatching(entry -> entry.startsWith(start));
+    }
+
+    private static void sweepMatching(Predicate<String> entryMatches) {
+        long self = ProcessHandle.current().pid();
+        // A fork loop can refill what was just killed: repeat until a scan finds nothing alive.
+        boolean empty = Poll.until(SWEEP_TIMEOUT, () -> {
+            List<ProcessInfo> live = ProcessTable.liveWithEnvironmentEntry(entryMatches);
+            live.removeIf(p -> p.pid == self);
+            for (ProcessInfo p : live) {
+                ProcessHandle.of(p.pid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+            return live.isEmpty();
+        });
+        if (!empty) {
+            System.err.println("[tether-it] sweeper: marked processes still alive after "
+                    + SWEEP_TIMEOUT.toSeconds() + "s: "
+                    + ProcessTable.liveWithEnvironmentEntry(entryMatches));
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.tether.it;
+
+/** A process tree the Spawner fixture starts with {@code sh -c <command>}, and how many processes it has. */
+public final class Tree {
+    /** A shell waiting on two background sleeps: the seeds' experiment. */
+    public static final Tree TWO_SLEEPS = new Tree("two-sleeps", "sleep 1000 & sleep 1000 & wait", 3);
+
+    /** The same, but the shell and (by inheritance of ignored dispositions) the sleeps ignore SIGTERM. */
+    public static final Tree TERM_IGNORING = new Tree("term-ignoring",
+            "trap '' TERM; sleep 1000 & sleep 1000 & wait", 3);
+
+    /**
+     * The Spawner's shell, then 11 nested shells (N=10..0, each runs the next and then ':' so it cannot
+     * exec it away), the innermost one runs a sleep: 13 processes in a chain.
+     */
+    public static final Tree DEEP = new Tree("deep",
+            "export N=10 C='if [ \"$N\" -gt 0 ]; then N=$((N-1)) sh -c \"$C\"; :; else sleep 1000; fi'; sh -c \"$C\"; :",
+            13);
+
+    /** One shell with 200 background sleeps: 201 processes. */
+    public static final Tree WIDE = new Tree("wide",
+            "i=0; while [ $i -lt 200 ]; do sleep 1000 & i=$((i+1)); done; wait", 201);
+
+    public final String name;
+    public final String command;
+    /** Processes in the tree once it is up, the JVM not counted. */
+    public final int size;
+
+    private Tree(String name, String command, int size) {
+        this.name = name;
+        this.command = command;
+        this.size = size;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}
