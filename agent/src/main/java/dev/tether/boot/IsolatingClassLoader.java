@@ -59,6 +59,21 @@ final class IsolatingClassLoader extends ClassLoader {
         }
     }
 
+    /** Stage two puts JNA in a named module defined to this loader; its classes and resources are found as any. */
+    @Override
+    protected Class<?> findClass(String moduleName, String name) {
+        try {
+            return findClass(name);
+        } catch (ClassNotFoundException e) {
+            return null;
+        }
+    }
+
+    @Override
+    protected URL findResource(String moduleName, String name) {
+        return findResource(name);
+    }
+
     @Override
     protected URL findResource(String name) {
         if (jar.getJarEntry(PREFIX + name) == null) {

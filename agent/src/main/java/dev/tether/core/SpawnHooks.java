@@ -107,6 +107,7 @@ public final class SpawnHooks {
             if (protection == null && !unavailable) {
                 activating.set(Boolean.TRUE);
                 try {
+                    NativeModule.define(resources);
                     protection = Protection.activate(options, resources);
                 } catch (Throwable t) {
                     disable("cannot protect this JVM's child processes", t);
