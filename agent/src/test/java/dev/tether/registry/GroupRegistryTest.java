@@ -1,0 +1,64 @@
+package dev.tether.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class GroupRegistryTest {
+    private final Set<Integer> live = new HashSet<>();
+    private final List<Integer> closed = new java.util.ArrayList<>();
+    private final GroupRegistry registry = new GroupRegistry(groups -> {
+        Set<ProcessGroup> empty = new HashSet<>();
+        groups.forEach(g -> {
+            if (!live.contains(g.pgid())) {
+                empty.add(g);
+            }
+        });
+        return empty;
+    }, closed::add);
+
+    private static ProcessGroup group(int pgid) {
+        return new ProcessGroup(pgid, 1, 1000 + pgid, "cmd");
+    }
+
+    @Test
+    void memory_follows_live_groups_not_the_number_of_spawns() {
+        live.add(1);
+        registry.record(group(1));
+        for (int pgid = 2; pgid < 100_000; pgid++) {
+            registry.record(group(pgid));
+            assertTrue(registry.size() <= 128, "registry grew to " + registry.size());
+        }
+        assertTrue(registry.find(1) != null, "a live group is never dropped");
+    }
+
+    @Test
+    void live_groups_survive_pruning_and_the_floor_doubles_with_them() {
+        for (int pgid = 1; pgid <= 1000; pgid++) {
+            live.add(pgid);
+            registry.record(group(pgid));
+        }
+        assertEquals(1000, registry.size());
+    }
+
+    @Test
+    void dropped_groups_give_back_their_pidfd() {
+        for (int pgid = 1; pgid <= 64; pgid++) {
+            registry.record(group(pgid));
+        }
+        assertEquals(64, closed.size());
+    }
+
+    @Test
+    void after_close_a_new_group_is_refused_and_the_snapshot_has_every_group() {
+        live.add(1);
+        registry.record(group(1));
+        assertEquals(1, registry.close().size());
+        assertFalse(registry.record(group(2)), "a group recorded after close must be stopped by its recorder");
+    }
+}
