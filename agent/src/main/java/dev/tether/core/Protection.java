@@ -33,9 +33,11 @@ final class Protection {
     private final Pidfd pidfd;
     private final GroupSignaller signaller;
     private final GroupRegistry registry;
+    private final TerminalPolicy terminal;
 
-    private Protection(LauncherFiles launcher, Pidfd pidfd, GroupSignaller signaller) {
+    private Protection(LauncherFiles launcher, Pidfd pidfd, GroupSignaller signaller, TerminalPolicy terminal) {
         this.launcher = launcher;
+        this.terminal = terminal;
         this.resolver = new ProgramResolver(System.getenv("PATH"));
         this.pidfd = pidfd;
         this.signaller = signaller;
@@ -49,8 +51,9 @@ final class Protection {
         Pidfd pidfd = Pidfd.platformHasPidfd() ? new Pidfd(libc) : null;
         boolean pidfdGroups = pidfd != null && kernelSignalsGroupsThroughPidfd(pidfd, libc);
         GroupSignaller signaller = new GroupSignaller(libc, pidfdGroups ? pidfd : null, pidfdGroups);
-        Protection protection = new Protection(launcher, pidfdGroups ? pidfd : null, signaller);
-        new ShutdownCleanup(protection.registry, new Reaper(signaller), options.grace()).install();
+        Protection protection = new Protection(launcher, pidfdGroups ? pidfd : null, signaller, new TerminalPolicy(libc));
+        new ShutdownCleanup(protection.registry, new Reaper(signaller), options.grace(),
+                protection::forwardInterrupt).install();
         log.debug("active: launcher {}, group signals through {}", launcher.launcher(),
                 pidfdGroups ? "pidfd (PIDFD_SIGNAL_PROCESS_GROUP)" : "kill(-pgid) after checking /proc");
         return protection;
@@ -83,6 +86,28 @@ final class Protection {
         }
     }
 
+    boolean sharesForegroundTerminal(ProcessBuilder.Redirect[] redirects) {
+        return terminal.childSharesForegroundTerminal(redirects);
+    }
+
+    /**
+     * SIGINT reached the JVM: if the JVM is in the foreground of its terminal, it most likely came
+     * from Ctrl-C, which would also have reached children that were in the JVM's group.
+     *
+     * @return whether it was forwarded
+     */
+    boolean forwardInterrupt() {
+        if (!terminal.jvmInForeground()) {
+            return false;
+        }
+        for (ProcessGroup group : registry.snapshot()) {
+            if (group.ownGroup()) {
+                signaller.signal(group, Signals.INT);
+            }
+        }
+        return true;
+    }
+
     /** FORK/VFORK: {@code [launcher, resolved program, argv0, args...]}, or the command itself when the JDK would fail. */
     String[] wrap(String[] cmd, String dir) {
         String program = resolver.resolve(cmd[0], dir);
@@ -101,7 +126,7 @@ final class Protection {
     }
 
     /** Called while the child is still unreaped, so its pid (and pidfd) cannot name anyone else. */
-    void record(int pid, String command) {
+    void record(int pid, boolean ownGroup, String command) {
         int fd = -1;
         if (pidfd != null) {
             try {
@@ -111,7 +136,7 @@ final class Protection {
             }
         }
         ProcStat leader = ProcStat.read(pid);
-        ProcessGroup group = new ProcessGroup(pid, leader == null ? -1 : leader.startTime, fd, command);
+        ProcessGroup group = new ProcessGroup(pid, ownGroup, leader == null ? -1 : leader.startTime, fd, command);
         if (!registry.record(group)) {
             // Shutdown has already taken its list: this child must not outlive the JVM either.
             signaller.signal(group, Signals.KILL);

@@ -11,7 +11,8 @@ import java.security.PrivilegedAction;
  * ProcessImpl constructor, around the native forkAndExec), {@link #finished} (start() returns or
  * throws). A thread-local carries the decision from the first call to the others.
  *
- * <p>Two routes into a new process group. POSIX_SPAWN (the default on Linux since JDK 12 and on
+ * <p>A child that shares the terminal the JVM runs in the foreground of stays in the JVM's group
+ * (see TerminalPolicy). Every other child takes one of two routes into a new process group. POSIX_SPAWN (the default on Linux since JDK 12 and on
  * macOS): the JDK's jspawnhelper is swapped for the launcher's jspawnhelper form, which calls
  * setpgid and execs the real helper, so the JDK's own program lookup and error reporting stay
  * untouched. FORK and VFORK have no helper: the command becomes {@code [launcher, program, argv0,
@@ -35,7 +36,7 @@ public final class SpawnHooks {
         this.resources = resources;
     }
 
-    public String[] command(String[] cmd, String dir, Object launchMechanism) {
+    public String[] command(String[] cmd, String dir, ProcessBuilder.Redirect[] redirects, Object launchMechanism) {
         current.remove();
         if (unavailable || activating.get() != null) {
             return cmd;
@@ -45,13 +46,17 @@ public final class SpawnHooks {
             if (active == null) {
                 return cmd;
             }
+            if (active.sharesForegroundTerminal(redirects)) {
+                current.set(new Spawn(Route.JVM_GROUP, cmd[0]));
+                return cmd;
+            }
             if (launchMechanism != null && "POSIX_SPAWN".equals(launchMechanism.toString())) {
-                current.set(new Spawn(true, cmd[0]));
+                current.set(new Spawn(Route.HELPER, cmd[0]));
                 return cmd;
             }
             String[] wrapped = active.wrap(cmd, dir);
             if (wrapped != cmd) {
-                current.set(new Spawn(false, cmd[0]));
+                current.set(new Spawn(Route.LAUNCHER, cmd[0]));
             }
             return wrapped;
         });
@@ -59,7 +64,7 @@ public final class SpawnHooks {
 
     public byte[] helperPath(byte[] jdkHelper) {
         Spawn spawn = current.get();
-        if (spawn == null || !spawn.viaHelper) {
+        if (spawn == null || spawn.route != Route.HELPER) {
             return jdkHelper;
         }
         return AccessController.doPrivileged((PrivilegedAction<byte[]>) () -> {
@@ -78,7 +83,7 @@ public final class SpawnHooks {
         current.remove();
         if (spawn != null) {
             AccessController.doPrivileged((PrivilegedAction<Void>) () -> {
-                protection.record(pid, spawn.program);
+                protection.record(pid, spawn.route != Route.JVM_GROUP, spawn.program);
                 return null;
             });
         }
@@ -126,13 +131,23 @@ public final class SpawnHooks {
         }
     }
 
+    /** How a child gets where Tether can find it again. */
+    private enum Route {
+        /** POSIX_SPAWN: the launcher stands in for jspawnhelper and puts the child in a new group. */
+        HELPER,
+        /** FORK, VFORK: the command runs through the launcher, which puts it in a new group. */
+        LAUNCHER,
+        /** The child shares the JVM's foreground terminal: it stays in the JVM's group, recorded as a process. */
+        JVM_GROUP
+    }
+
     /** The decision taken in {@link #command} for the spawn in progress on this thread. */
     private static final class Spawn {
-        final boolean viaHelper;
+        final Route route;
         final String program;
 
-        Spawn(boolean viaHelper, String program) {
-            this.viaHelper = viaHelper;
+        Spawn(Route route, String program) {
+            this.route = route;
             this.program = program;
         }
     }

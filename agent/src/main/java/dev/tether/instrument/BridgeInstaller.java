@@ -39,7 +39,8 @@ final class BridgeInstaller {
         MethodHandles.Lookup inBridge = MethodHandles.privateLookupIn(bridge, MethodHandles.lookup());
         MethodHandles.Lookup own = MethodHandles.lookup();
         set(inBridge, bridge, "command", own.findVirtual(SpawnHooks.class, "command",
-                methodType(String[].class, String[].class, String.class, Object.class)).bindTo(hooks));
+                methodType(String[].class, String[].class, String.class, ProcessBuilder.Redirect[].class,
+                        Object.class)).bindTo(hooks));
         set(inBridge, bridge, "helperPath", own.findVirtual(SpawnHooks.class, "helperPath",
                 methodType(byte[].class, byte[].class)).bindTo(hooks));
         set(inBridge, bridge, "started", own.findVirtual(SpawnHooks.class, "started",

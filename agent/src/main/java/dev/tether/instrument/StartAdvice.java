@@ -16,8 +16,9 @@ final class StartAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter(@Advice.Argument(value = 0, readOnly = false) String[] cmdarray,
             @Advice.Argument(2) String dir,
+            @Advice.Argument(3) ProcessBuilder.Redirect[] redirects,
             @Advice.FieldValue("launchMechanism") Object launchMechanism) {
-        cmdarray = TetherBridge.command(cmdarray, dir, launchMechanism);
+        cmdarray = TetherBridge.command(cmdarray, dir, redirects, launchMechanism);
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)

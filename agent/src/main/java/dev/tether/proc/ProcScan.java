@@ -43,6 +43,25 @@ public final class ProcScan {
         return members;
     }
 
+    /** @return the live descendants of {@code pid} that are still its descendants (not re-parented away). */
+    public static List<ProcStat> descendants(int pid) {
+        Map<Integer, List<ProcStat>> children = new HashMap<>();
+        for (ProcStat stat : liveProcesses()) {
+            children.computeIfAbsent(stat.ppid, k -> new ArrayList<>()).add(stat);
+        }
+        List<ProcStat> found = new ArrayList<>();
+        List<Integer> parents = new ArrayList<>();
+        parents.add(pid);
+        while (!parents.isEmpty()) {
+            List<ProcStat> next = children.getOrDefault(parents.remove(parents.size() - 1), List.of());
+            for (ProcStat child : next) {
+                found.add(child);
+                parents.add(child.pid);
+            }
+        }
+        return found;
+    }
+
     private static List<ProcStat> liveProcesses() {
         List<ProcStat> live = new ArrayList<>();
         String[] entries = new File("/proc").list();

@@ -40,6 +40,9 @@ public final class GroupSignaller {
 
     /** @return whether the signal reached at least one member (false: the group is empty or not provably ours). */
     public boolean signal(ProcessGroup group, int signal) {
+        if (!group.ownGroup()) {
+            return signalProcessTree(group, signal);
+        }
         return group.withPidfd(fd -> {
             if (pidfdGroups && fd >= 0) {
                 return send(fd, signal, Pidfd.SIGNAL_PROCESS_GROUP)
@@ -50,6 +53,26 @@ public final class GroupSignaller {
             }
             return kill(-group.pgid(), signal) || (leaderNotYetInItsGroup(group) && kill(group.pgid(), signal));
         });
+    }
+
+    /**
+     * A child that stays in the JVM's group (it shares the JVM's terminal) cannot be signalled as a
+     * group: the JVM is in it. It is signalled itself, while it is provably the process we started,
+     * and so are its descendants that /proc still shows under it. Without /proc only the child.
+     */
+    private boolean signalProcessTree(ProcessGroup child, int signal) {
+        if (!proc) {
+            return provablyOurs(child) && kill(child.pgid(), signal);
+        }
+        ProcStat leader = ProcStat.read(child.pgid());
+        if (leader == null || leader.startTime != child.leaderStartTime()) {
+            return false; // gone, and its number possibly reused: its orphans are out of reach
+        }
+        boolean reached = !leader.isZombie() && kill(child.pgid(), signal);
+        for (ProcStat descendant : ProcScan.descendants(child.pgid())) {
+            reached |= kill(descendant.pid, signal);
+        }
+        return reached;
     }
 
     /** @return the groups among {@code groups} that have no live (non-zombie) member. */
@@ -67,9 +90,10 @@ public final class GroupSignaller {
             // Zombies answer signal 0 too; only a look at their states tells a dead group from a live one.
             Set<Integer> ids = new HashSet<>();
             answering.forEach(g -> ids.add(g.pgid()));
+            // (A child in the JVM's group answered signal 0 only if it or a descendant is alive.)
             Map<Integer, Integer> live = ProcScan.liveMembers(ids);
             for (ProcessGroup group : answering) {
-                if (!live.containsKey(group.pgid()) && !leaderNotYetInItsGroup(group)) {
+                if (group.ownGroup() && !live.containsKey(group.pgid()) && !leaderNotYetInItsGroup(group)) {
                     empty.add(group);
                 }
             }

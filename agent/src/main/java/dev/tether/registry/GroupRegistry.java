@@ -74,6 +74,11 @@ public final class GroupRegistry {
         }
     }
 
+    /** The groups recorded now. */
+    public List<ProcessGroup> snapshot() {
+        return new ArrayList<>(groups.values());
+    }
+
     /** Ends recording and returns every group that may still have members. */
     public List<ProcessGroup> close() {
         closed = true;

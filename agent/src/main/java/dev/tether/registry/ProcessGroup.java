@@ -9,12 +9,14 @@ package dev.tether.registry;
  */
 public final class ProcessGroup {
     private final int pgid;
+    private final boolean ownGroup;
     private final long leaderStartTime;
     private final String command;
     private int pidfd;
 
-    public ProcessGroup(int pgid, long leaderStartTime, int pidfd, String command) {
+    public ProcessGroup(int pgid, boolean ownGroup, long leaderStartTime, int pidfd, String command) {
         this.pgid = pgid;
+        this.ownGroup = ownGroup;
         this.leaderStartTime = leaderStartTime;
         this.pidfd = pidfd;
         this.command = command;
@@ -22,6 +24,14 @@ public final class ProcessGroup {
 
     public int pgid() {
         return pgid;
+    }
+
+    /**
+     * False for a child that shares the JVM's terminal and so stays in the JVM's own group (see
+     * TerminalPolicy): it is signalled as a process, together with its descendants, never as a group.
+     */
+    public boolean ownGroup() {
+        return ownGroup;
     }
 
     /** Clock ticks since boot (/proc/[pid]/stat field 22), or -1 where there is no /proc. */
@@ -48,7 +58,7 @@ public final class ProcessGroup {
 
     @Override
     public String toString() {
-        return "group " + pgid + " (" + command + ")";
+        return (ownGroup ? "group " : "process ") + pgid + " (" + command + ")";
     }
 
     /** What to do with a pidfd. */

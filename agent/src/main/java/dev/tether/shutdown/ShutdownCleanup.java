@@ -9,34 +9,49 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 
 /**
  * Ends every recorded group when the JVM ends: from a shutdown hook (main returned, System.exit, or
- * the JVM's own handling of SIGTERM, SIGINT and SIGHUP), started early from those signals' handlers.
+ * the JVM's own handling of SIGTERM, SIGINT and SIGHUP), started early from those signals' handlers
+ * when the JVM's own handling is about to shut it down. A SIGINT from the terminal is forwarded first.
  * Runs once; the shutdown hook waits for it, so the JVM exits only when the groups are gone.
  */
 public final class ShutdownCleanup {
     private static final Logger log = Log.get(ShutdownCleanup.class);
-    private static final String[] SIGNALS = {"TERM", "INT", "HUP"};
 
     private final GroupRegistry registry;
     private final Reaper reaper;
     private final Duration grace;
+    private final BooleanSupplier forwardInterrupt;
     private final AtomicBoolean begun = new AtomicBoolean();
     private final CountDownLatch done = new CountDownLatch(1);
 
-    public ShutdownCleanup(GroupRegistry registry, Reaper reaper, Duration grace) {
+    /** @param forwardInterrupt forwards a SIGINT to the groups if it came from the terminal; says whether it did */
+    public ShutdownCleanup(GroupRegistry registry, Reaper reaper, Duration grace, BooleanSupplier forwardInterrupt) {
         this.registry = registry;
         this.reaper = reaper;
         this.grace = grace;
+        this.forwardInterrupt = forwardInterrupt;
     }
 
     /** @throws IllegalStateException if the JVM is already shutting down. */
     public void install() {
         Runtime.getRuntime().addShutdownHook(new Thread(this::runAndWait, "tether-shutdown"));
-        for (String signal : SIGNALS) {
-            SignalChain.install(signal, this::beginInBackground);
+        SignalChain.install("TERM", this::beginIfJvmTerminates);
+        SignalChain.install("HUP", this::beginIfJvmTerminates);
+        SignalChain.install("INT", jvmTerminates -> {
+            // Children that got the terminal's SIGINT get the grace period to act on it before SIGTERM.
+            if (!forwardInterrupt.getAsBoolean()) {
+                beginIfJvmTerminates(jvmTerminates);
+            }
+        });
+    }
+
+    private void beginIfJvmTerminates(boolean jvmTerminates) {
+        if (jvmTerminates) {
+            beginInBackground();
         }
     }
 

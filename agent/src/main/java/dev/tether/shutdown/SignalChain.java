@@ -7,7 +7,7 @@ import sun.misc.SignalHandler;
 /**
  * Puts a handler in front of the JVM's own for one signal, and always calls on to it.
  *
- * <p>The early action runs only when the handler it chains to is the JVM's own terminator
+ * <p>The action learns whether the handler it chains to is the JVM's own terminator
  * ({@code java.lang.Terminator}, which runs the shutdown hooks and exits with 128+signal): then the
  * JVM is going down anyway and the children can be signalled while other shutdown hooks start. A
  * signal the JVM inherited as ignored (nohup, a background job's SIGINT) stays ignored, a host's own
@@ -19,7 +19,7 @@ final class SignalChain {
     }
 
     /** @return whether a handler was installed. */
-    static boolean install(String name, Runnable beforeJvmShutdown) {
+    static boolean install(String name, Action before) {
         AtomicReference<SignalHandler> next = new AtomicReference<>();
         SignalHandler ours = signal -> {
             SignalHandler handler;
@@ -29,9 +29,7 @@ final class SignalChain {
             if (handler == SignalHandler.SIG_IGN || handler == SignalHandler.SIG_DFL) {
                 return;
             }
-            if (isJvmTerminator(handler)) {
-                beforeJvmShutdown.run();
-            }
+            before.run(isJvmTerminator(handler));
             handler.handle(signal);
         };
         SignalHandler previous;
@@ -46,6 +44,12 @@ final class SignalChain {
             return false;
         }
         return true;
+    }
+
+    /** What to do before the handler chained to runs. */
+    interface Action {
+        /** @param jvmTerminates whether the next handler is the JVM's own, which shuts the JVM down */
+        void run(boolean jvmTerminates);
     }
 
     private static boolean isJvmTerminator(SignalHandler handler) {

@@ -87,6 +87,10 @@ public final class ChildJvm {
         return this;
     }
 
+    public Mark mark() {
+        return mark;
+    }
+
     public Jdk jdk() {
         return jdk;
     }

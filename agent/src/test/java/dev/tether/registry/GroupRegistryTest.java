@@ -23,7 +23,7 @@ class GroupRegistryTest {
     }, closed::add);
 
     private static ProcessGroup group(int pgid) {
-        return new ProcessGroup(pgid, 1, 1000 + pgid, "cmd");
+        return new ProcessGroup(pgid, true, 1, 1000 + pgid, "cmd");
     }
 
     @Test

@@ -15,6 +15,15 @@ public interface LibC extends Library {
     /** getpgid(2). */
     int getpgid(int pid) throws LastErrorException;
 
+    /** getpgrp(2): this process's group. */
+    int getpgrp();
+
+    /** isatty(3): 1 if {@code fd} is a terminal, else 0 (errno ENOTTY). */
+    int isatty(int fd);
+
+    /** tcgetpgrp(3): the foreground process group of the terminal on {@code fd}. */
+    int tcgetpgrp(int fd) throws LastErrorException;
+
     /** getsid(2). */
     int getsid(int pid) throws LastErrorException;
 

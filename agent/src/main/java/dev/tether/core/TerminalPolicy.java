@@ -1,0 +1,63 @@
+package dev.tether.core;
+
+import com.sun.jna.LastErrorException;
+import dev.tether.nativeio.LibC;
+
+/**
+ * Which children must stay in the JVM's process group because of the terminal.
+ *
+ * <p>A child in a group of its own is a background job of the JVM's controlling terminal: reading
+ * the terminal stops it with SIGTTIN (the host's {@code waitFor} then hangs), changing its modes
+ * stops it with SIGTTOU, and Ctrl-C no longer reaches it (termios(3), "Job control"). So when the
+ * JVM's group is the foreground group of a terminal and the child inherits that terminal as stdin,
+ * stdout or stderr, it is left in the JVM's group, as without Tether, and recorded as a process
+ * instead (stopped at exit with its descendants). Every other child gets a group of its own; for
+ * those, a SIGINT that arrives while the JVM is in the foreground is forwarded, since Ctrl-C would
+ * have reached them had they stayed in the JVM's group.
+ *
+ * <p>Not covered: a child with no terminal on its standard streams that opens /dev/tty itself
+ * (an ssh password prompt) is in its own group and stops if it reads.
+ */
+final class TerminalPolicy {
+    private static final int STANDARD_STREAMS = 3;
+
+    private final LibC libc;
+
+    TerminalPolicy(LibC libc) {
+        this.libc = libc;
+    }
+
+    /** @param redirects as ProcessImpl.start receives them: null means three pipes. */
+    boolean childSharesForegroundTerminal(ProcessBuilder.Redirect[] redirects) {
+        if (redirects == null) {
+            return false;
+        }
+        for (int fd = 0; fd < STANDARD_STREAMS && fd < redirects.length; fd++) {
+            if (redirects[fd] == ProcessBuilder.Redirect.INHERIT && jvmInForegroundOf(fd)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the JVM's group is the foreground group of the terminal on any standard stream. */
+    boolean jvmInForeground() {
+        for (int fd = 0; fd < STANDARD_STREAMS; fd++) {
+            if (jvmInForegroundOf(fd)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean jvmInForegroundOf(int fd) {
+        if (libc.isatty(fd) != 1) {
+            return false;
+        }
+        try {
+            return libc.tcgetpgrp(fd) == libc.getpgrp();
+        } catch (LastErrorException e) {
+            return false;
+        }
+    }
+}
