@@ -11,6 +11,7 @@ import java.security.ProtectionDomain;
 import java.security.cert.Certificate;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.function.UnaryOperator;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
@@ -35,6 +36,8 @@ final class IsolatingClassLoader extends ClassLoader {
     private final JarFile jar;
     private final String jarUrl;
     private final ProtectionDomain domain;
+    private volatile String rewrittenPrefix;
+    private volatile UnaryOperator<byte[]> rewriter;
 
     IsolatingClassLoader(JarFile jar, URL jarUrl) {
         super("tether", ClassLoader.getPlatformClassLoader());
@@ -45,6 +48,15 @@ final class IsolatingClassLoader extends ClassLoader {
         this.domain = new ProtectionDomain(new CodeSource(jarUrl, (Certificate[]) null), all);
     }
 
+    /**
+     * Stage two asks for the classes under {@code namePrefix} to pass through {@code rewriter} as
+     * they are defined (it keeps JNA off the host's system properties). Called once, before any.
+     */
+    public void rewriteClasses(String namePrefix, UnaryOperator<byte[]> rewriter) {
+        this.rewriter = rewriter;
+        this.rewrittenPrefix = namePrefix;
+    }
+
     @Override
     protected Class<?> findClass(String name) throws ClassNotFoundException {
         JarEntry entry = jar.getJarEntry(PREFIX + name.replace('.', '/') + ".class");
@@ -53,6 +65,10 @@ final class IsolatingClassLoader extends ClassLoader {
         }
         try (InputStream in = jar.getInputStream(entry)) {
             byte[] bytes = in.readAllBytes();
+            String prefix = rewrittenPrefix;
+            if (prefix != null && name.startsWith(prefix)) {
+                bytes = rewriter.apply(bytes);
+            }
             return defineClass(name, bytes, 0, bytes.length, domain);
         } catch (IOException e) {
             throw new ClassNotFoundException(name, e);

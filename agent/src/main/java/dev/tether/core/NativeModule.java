@@ -15,11 +15,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.jar.JarEntry;
+import java.util.function.UnaryOperator;
 import java.util.jar.JarFile;
 
 /**
  * Puts JNA and Tether's libc bindings into a named module of their own, {@value #NAME}, and grants
- * native access to that module only.
+ * native access to that module only; and has Tether's loader keep JNA's system properties private
+ * (see JnaProperties).
  *
  * <p>Why: JDK 22+ warns on standard error when code without native access loads a native library
  * (JEP 472), and JNA does so at its first use. The access flag of every unnamed module is one
@@ -38,7 +40,11 @@ final class NativeModule {
     private NativeModule() {
     }
 
-    static void define(ClassLoader loader) throws IOException, URISyntaxException {
+    static void define(ClassLoader loader) throws IOException, URISyntaxException, ReflectiveOperationException {
+        // Before the first JNA class is defined: see JnaProperties.
+        Method rewrite = loader.getClass().getMethod("rewriteClasses", String.class, UnaryOperator.class);
+        rewrite.setAccessible(true); // the loader's class is package-private in stage one
+        rewrite.invoke(loader, "com.sun.jna.", new JnaPropertyCalls());
         ModuleDescriptor descriptor = ModuleDescriptor.newAutomaticModule(NAME).packages(packages()).build();
         ModuleReference reference = new ModuleReference(descriptor, null) {
             @Override

@@ -5,6 +5,9 @@ import dev.tether.log.Log;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.lang.instrument.UnmodifiableClassException;
+import java.security.AccessController;
+import java.security.PrivilegedActionException;
+import java.security.PrivilegedExceptionAction;
 import java.security.ProtectionDomain;
 
 /**
@@ -40,9 +43,17 @@ public final class ProcessImplTransformer implements ClassFileTransformer {
             return null;
         }
         try {
-            byte[] woven = ProcessImplWeaver.weave(classfile);
-            BridgeInstaller.install(inst, hooks);
-            return woven;
+            // The host's thread, under the host's security policy if it has one: weaving reads JDK
+            // class files (accessSystemModules) and defines the bridge, with Tether's own permissions.
+            return AccessController.doPrivileged((PrivilegedExceptionAction<byte[]>) () -> {
+                byte[] woven = ProcessImplWeaver.weave(classfile);
+                BridgeInstaller.install(inst, hooks);
+                return woven;
+            });
+        } catch (PrivilegedActionException e) {
+            Log.get(ProcessImplTransformer.class).warn("cannot instrument java.lang.ProcessImpl on Java {}; child "
+                    + "processes will not be stopped when the JVM exits", Runtime.version(), e.getCause());
+            return null;
         } catch (Throwable t) {
             Log.get(ProcessImplTransformer.class).warn("cannot instrument java.lang.ProcessImpl on Java {}; child processes will not be stopped "
                     + "when the JVM exits", Runtime.version(), t);
