@@ -5,8 +5,8 @@ import java.lang.invoke.MethodHandle;
 /**
  * The one Tether class that the JDK's own code can see.
  *
- * <p>The advice that Tether inlines into {@code java.lang.ProcessImpl} runs in the bootstrap loader
- * and can only call bootstrap classes. Tether defines this class straight into {@code java.lang}
+ * <p>The calls that Tether weaves into {@code java.lang.ProcessImpl} run in the bootstrap loader and
+ * can only reach bootstrap classes. Tether defines this class straight into {@code java.lang}
  * (so the inlined code reaches it without any module or class-path change) and then sets the hooks,
  * which lead into the agent's own isolated class loader. It uses JDK types only, is a no-op while a
  * hook is unset, and never lets anything escape into the host program: a failing hook leaves the
@@ -20,8 +20,6 @@ public final class TetherBridge {
     private static volatile MethodHandle helperPath;
     /** (int pid) void: the JDK has just created the child and nobody has waited for it yet. */
     private static volatile MethodHandle started;
-    /** (Throwable thrownOrNull) void: ProcessImpl.start has returned or thrown. */
-    private static volatile MethodHandle finished;
     /** (int pid, boolean force) void: the host is destroying this child. */
     private static volatile MethodHandle destroying;
 
@@ -70,17 +68,6 @@ public final class TetherBridge {
             }
         }
         return pid;
-    }
-
-    public static void finished(Throwable thrown) {
-        MethodHandle hook = finished;
-        if (hook != null) {
-            try {
-                hook.invokeExact(thrown);
-            } catch (Throwable ignored) {
-                // nothing to undo
-            }
-        }
     }
 
     public static void destroying(int pid, boolean force) {

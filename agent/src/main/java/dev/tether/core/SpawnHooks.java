@@ -7,9 +7,9 @@ import java.security.PrivilegedAction;
 
 /**
  * What the bridge calls on each spawn, on the spawning thread, in this order:
- * {@link #command} (from ProcessImpl.start), {@link #helperPath} and {@link #started} (from the
- * ProcessImpl constructor, around the native forkAndExec), {@link #finished} (start() returns or
- * throws). A thread-local carries the decision from the first call to the others.
+ * {@link #command} (from ProcessImpl.start), then {@link #helperPath} and {@link #started} (from the
+ * ProcessImpl constructor, around the native forkAndExec). A thread-local carries the decision from
+ * the first call to the others; command() resets it, so a spawn that failed leaves nothing stale.
  *
  * <p>A child that shares the terminal the JVM runs in the foreground of stays in the JVM's group
  * (see TerminalPolicy). Every other child takes one of two routes into a new process group. POSIX_SPAWN (the default on Linux since JDK 12 and on
@@ -87,10 +87,6 @@ public final class SpawnHooks {
                 return null;
             });
         }
-    }
-
-    public void finished(Throwable thrown) {
-        current.remove();
     }
 
     public void destroying(int pid, boolean force) {

@@ -45,8 +45,6 @@ final class BridgeInstaller {
                 methodType(byte[].class, byte[].class)).bindTo(hooks));
         set(inBridge, bridge, "started", own.findVirtual(SpawnHooks.class, "started",
                 methodType(void.class, int.class)).bindTo(hooks));
-        set(inBridge, bridge, "finished", own.findVirtual(SpawnHooks.class, "finished",
-                methodType(void.class, Throwable.class)).bindTo(hooks));
         set(inBridge, bridge, "destroying", own.findVirtual(SpawnHooks.class, "destroying",
                 methodType(void.class, int.class, boolean.class)).bindTo(hooks));
     }

@@ -1,22 +1,11 @@
 package dev.tether.instrument;
 
-import static net.bytebuddy.matcher.ElementMatchers.any;
-import static net.bytebuddy.matcher.ElementMatchers.isStatic;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
-
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.asm.AsmVisitorWrapper;
-import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
-import net.bytebuddy.implementation.Implementation;
-import net.bytebuddy.pool.TypePool;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassWriter;
 
 /**
- * Rewrites the class file of {@code java.lang.ProcessImpl} (Unix): advice on start() and
- * destroy(boolean), two bridge calls in the constructor. Works on the bytes alone, through a type
- * pool, so that nothing here loads ProcessImpl while the JVM is defining it; adds no member, so the
+ * Rewrites the class file of {@code java.lang.ProcessImpl} (see SpawnPathVisitor). Works on the bytes
+ * alone, so nothing here loads ProcessImpl while the JVM is defining it, and adds no member, so the
  * result is also valid for retransformation.
  */
 final class ProcessImplWeaver {
@@ -26,26 +15,15 @@ final class ProcessImplWeaver {
     }
 
     static byte[] weave(byte[] classfile) {
-        ClassFileLocator jdk = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(NAME, classfile),
-                ClassFileLocator.ForClassLoader.ofBootLoader());
-        TypePool pool = TypePool.Default.of(jdk);
-        ClassFileLocator advice = ClassFileLocator.ForClassLoader.of(ProcessImplWeaver.class.getClassLoader());
-        SpawnCallsVisitor calls = new SpawnCallsVisitor();
-        byte[] woven = new ByteBuddy()
-                .with(TypeValidation.DISABLED)
-                .with(Implementation.Context.Disabled.Factory.INSTANCE)
-                .redefine(pool.describe(NAME).resolve(), jdk)
-                .visit(Advice.to(StartAdvice.class, advice)
-                        .on(named("start").and(isStatic()).and(takesArguments(5))))
-                .visit(Advice.to(DestroyAdvice.class, advice)
-                        .on(named("destroy").and(takesArguments(boolean.class))))
-                .visit(new AsmVisitorWrapper.ForDeclaredMethods().constructor(any(), calls))
-                .make(pool)
-                .getBytes();
-        if (!calls.complete()) {
-            throw new IllegalStateException("this JDK's ProcessImpl constructor does not read helperpath and "
-                    + "call forkAndExec the way Tether knows");
+        ClassReader reader = new ClassReader(classfile);
+        // COMPUTE_MAXS only: the additions add no branch, so the existing frames stay right.
+        ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
+        SpawnPathVisitor spawnPath = new SpawnPathVisitor(writer);
+        reader.accept(spawnPath, 0);
+        if (!spawnPath.complete()) {
+            throw new IllegalStateException("this JDK's ProcessImpl does not have the start, constructor and "
+                    + "destroy shapes Tether knows");
         }
-        return woven;
+        return writer.toByteArray();
     }
 }
