@@ -35,6 +35,10 @@ public final class ChildJvm {
     private String launchMechanism;
     private String mainClass;
     private final List<String> args = new ArrayList<>();
+    private final List<String> extraClassPath = new ArrayList<>();
+    private boolean fastStart = true;
+    private Path stdoutFile;
+    private Path stderrFile;
 
     private ChildJvm(Jdk jdk, Mark mark) {
         this.jdk = jdk;
@@ -76,6 +80,31 @@ public final class ChildJvm {
         return jvmFlag("-Djdk.lang.Process.launchMechanism=" + mechanism);
     }
 
+    /** Appends {@code entry} (a jar or a directory) to the class path, after the test classes. */
+    public ChildJvm classPath(Path entry) {
+        extraClassPath.add(entry.toString());
+        return this;
+    }
+
+    /**
+     * Runs the JVM with its own defaults (garbage collector, JIT) instead of the cheaper start-up
+     * flags: for tests of what a host sees on its terminal, where any flag could hide a warning.
+     */
+    public ChildJvm vmDefaults() {
+        this.fastStart = false;
+        return this;
+    }
+
+    /**
+     * Sends the JVM's stdout and stderr to these files instead of pipes, for byte-exact comparison
+     * (the {@link RunningJvm}'s own view of both streams is then empty).
+     */
+    public ChildJvm redirectOutput(Path stdout, Path stderr) {
+        this.stdoutFile = stdout;
+        this.stderrFile = stderr;
+        return this;
+    }
+
     public ChildJvm env(String name, String value) {
         env.put(name, value);
         return this;
@@ -107,10 +136,13 @@ public final class ChildJvm {
         if (agentArgs != null) {
             command.add("-javaagent:" + agentJar() + (agentArgs.isEmpty() ? "" : "=" + agentArgs));
         }
-        command.addAll(FAST_START);
+        if (fastStart) command.addAll(FAST_START);
         command.addAll(jvmFlags);
         command.add("-cp");
-        command.add(testClasses());
+        List<String> classPath = new ArrayList<>();
+        classPath.add(testClasses());
+        classPath.addAll(extraClassPath);
+        command.add(String.join(File.pathSeparator, classPath));
         command.add(mainClass);
         command.addAll(args);
         return command;
@@ -127,6 +159,8 @@ public final class ChildJvm {
         environment.remove("_JAVA_OPTIONS");
         environment.putAll(env);
         environment.put(Mark.ENV, mark.token());
+        if (stdoutFile != null) pb.redirectOutput(stdoutFile.toFile());
+        if (stderrFile != null) pb.redirectError(stderrFile.toFile());
         try {
             return new RunningJvm(pb.start(), mark, label(), command);
         } catch (IOException e) {

@@ -34,4 +34,9 @@ public final class ProcessInfo {
     public String toString() {
         return pid + " ppid=" + ppid + " pgid=" + pgid + " " + state + " [" + cmdline + "]";
     }
+
+    /** Tether's watchdog: marked like the tree (it inherits the JVM's environment) but not part of it. */
+    public boolean isWatchdog() {
+        return cmdline.contains("tether-watchdog");
+    }
 }

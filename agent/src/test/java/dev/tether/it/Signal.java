@@ -7,6 +7,8 @@ import java.util.concurrent.TimeUnit;
 public enum Signal {
     HUP(1),
     INT(2),
+    KILL(9),
+    SEGV(11),
     TERM(15);
 
     private final int number;

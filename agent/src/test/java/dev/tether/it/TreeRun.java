@@ -20,6 +20,7 @@ public final class TreeRun {
     private Tree tree = Tree.TWO_SLEEPS;
     private Ending ending = Ending.SIGTERM;
     private String spawnVia = "pb";
+    private Class<?> fixture = Spawner.class;
     private String scenario;
     private Consumer<List<ProcessInfo>> whenUp = t -> { };
 
@@ -48,6 +49,15 @@ public final class TreeRun {
         return this;
     }
 
+    /**
+     * Another host program in place of Spawner; it takes the same arguments ({@code via ending command})
+     * and prints {@code READY} once the tree is started.
+     */
+    public TreeRun fixture(Class<?> fixture) {
+        this.fixture = fixture;
+        return this;
+    }
+
     /** The name at the start of the [tether-it] line (default: the ending). */
     public TreeRun scenario(String scenario) {
         this.scenario = scenario;
@@ -60,14 +70,21 @@ public final class TreeRun {
         return this;
     }
 
+    /** The marked processes but the JVM and the agent's watchdog (which must be gone at the end too). */
+    private static List<ProcessInfo> treeOf(Mark mark, long jvmPid) {
+        List<ProcessInfo> tree = mark.liveExcept(jvmPid);
+        tree.removeIf(ProcessInfo::isWatchdog);
+        return tree;
+    }
+
     public TreeOutcome run() {
-        RunningJvm child = jvm.main(Spawner.class, spawnVia, ending.fixtureArg, tree.command).start();
+        RunningJvm child = jvm.main(fixture, spawnVia, ending.fixtureArg, tree.command).start();
         Mark mark = child.mark();
         long jvmPid = child.pid();
         try {
             child.awaitLine("READY", START);
-            boolean up = Poll.until(TREE_UP, () -> mark.liveExcept(jvmPid).size() >= tree.size);
-            List<ProcessInfo> treeUp = mark.liveExcept(jvmPid);
+            boolean up = Poll.until(TREE_UP, () -> treeOf(mark, jvmPid).size() >= tree.size);
+            List<ProcessInfo> treeUp = treeOf(mark, jvmPid);
             if (!up) {
                 throw new AssertionError("the " + tree + " tree never had " + tree.size + " processes: "
                         + treeUp + "\n" + child.describe());
