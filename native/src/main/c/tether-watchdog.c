@@ -1,0 +1,484 @@
+/*
+ * tether-watchdog: ends the process groups a JVM recorded when the JVM dies without running its
+ * shutdown hooks (SIGKILL, the OOM killer, Runtime.halt, -Xrs, a crash).
+ *
+ * Usage: tether-watchdog GRACE_MS JVM_SID
+ *   GRACE_MS  0..86400000: time between SIGTERM and SIGKILL, as the agent's grace option
+ *   JVM_SID   the JVM's session id (getsid(0)): proof that a member of a leaderless group is ours
+ *
+ * The agent starts it once, at its first spawn, with stdin a pipe whose write end only the JVM holds.
+ * It forks at once; the parent exits 0 (so the JDK reaps a short-lived child and the host never sees
+ * a lasting one) and the child detaches with setsid(): signals to the JVM's group or terminal
+ * (Ctrl-C, kill -- -PGID) cannot reach it. SIGHUP, SIGINT and SIGPIPE are ignored; SIGTERM keeps
+ * its default, so `kill <watchdog pid>` ends the watchdog alone (the groups stay the JVM's business).
+ *
+ * Stdin, one line per write(2) of the JVM (lines may still arrive split or joined):
+ *   + PID START OWN   record child PID, START its start time (field 22 of /proc/PID/stat), OWN 1 if
+ *                     it leads its own group (signal the group), 0 if it stayed in the JVM's group
+ *                     (signal the process and its descendants, never the group)
+ *   - PID             forget PID
+ *   bye               the JVM ended its groups itself: exit 0 at once, touching nothing
+ *   anything else     one line on stderr, then ignored
+ * EOF (or a read error) without "bye" means the JVM is gone: every recorded entry gets SIGTERM and
+ * SIGCONT, then SIGKILL once GRACE_MS has passed, repeatedly (a fork loop refills a group), until
+ * no member is alive or GRACE_MS + 5 s have passed; then it exits. Zombies count as gone.
+ *
+ * Never a stranger (as the agent's GroupSignaller): a group through a pidfd opened at "+" and then
+ * checked against START, with PIDFD_SIGNAL_PROCESS_GROUP (Linux 6.9+); otherwise kill(-PID) only
+ * with proof from /proc: the leader alive with START, or, leader gone, every live member in session
+ * JVM_SID and started at or after START. No proof, no signal. macOS (no /proc, no pidfd): a group
+ * only while its leader is alive in it; OWN=0 entries are left alone.
+ *
+ * Exit codes: the starting process (the one the JDK sees)
+ *   0  the watchdog runs, detached        1  it could not start (fork, stdin, ...: said on stderr)
+ *   2  usage error
+ * and the detached watchdog (seen only by whoever reaps it: init or a subreaper)
+ *   0  "bye", or every recorded entry ended     3  some still had live members at GRACE_MS + 5 s
+ *
+ * It keeps fds 0 (the pipe), 1 and 2 as inherited, and one pidfd per recorded child. The environment
+ * variable TETHER_WATCHDOG_NO_PIDFD (any value) turns pidfds off, so tests can cover the /proc path.
+ */
+#define _GNU_SOURCE /* syscall(2) */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/syscall.h>
+#endif
+
+#define EXIT_START 1
+#define EXIT_USAGE 2
+#define EXIT_LEFT 3
+#define MAX_GRACE_MS 86400000ULL
+#define KILL_PATIENCE_NS 5000000000LL /* after SIGKILL only a process stuck in the kernel lingers */
+#define FIRST_POLL_NS 1000000LL
+#define MAX_POLL_NS 20000000LL
+
+struct entry {
+    pid_t pid;
+    unsigned long long start;
+    int own, pidfd, live;
+};
+
+static struct entry *entries;
+static size_t n_entries, cap_entries;
+static pid_t jvm_sid;
+
+/* One line on stderr in one write(2), so it cannot interleave with the JVM's output. */
+static void say(int err, const char *fmt, ...)
+{
+    char what[400], line[512]; /* 400 + the prefix + any strerror(3) text fit in line */
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    int n = snprintf(line, sizeof line, "tether-watchdog: %s%s%s\n", what, err ? ": " : "", err ? strerror(err) : "");
+    if (n < 0 || write(STDERR_FILENO, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1) < 0) {
+        /* nowhere left to report it */
+    }
+}
+
+static void *grow(void *array, size_t *cap, size_t size)
+{
+    size_t n = *cap ? *cap * 2 : 64;
+    void *p = realloc(array, n * size);
+    if (p == NULL)
+        say(errno, "realloc");
+    else
+        *cap = n;
+    return p;
+}
+
+/* Parses decimal digits at *s, at most max, and advances *s past them. */
+static int number(char **s, unsigned long long max, unsigned long long *out)
+{
+    char *p = *s;
+    unsigned long long v = 0;
+    if (*p < '0' || *p > '9')
+        return 0;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        unsigned d = (unsigned)(*p - '0');
+        if (d > max || v > (max - d) / 10)
+            return 0;
+        v = v * 10 + d;
+    }
+    *out = v;
+    *s = p;
+    return 1;
+}
+
+#ifdef __linux__
+/* Numbered alike on every architecture (new syscalls since Linux 5.1); glibc wraps them only in 2.36. */
+#define NR_PIDFD_SEND_SIGNAL 424
+#define NR_PIDFD_OPEN 434
+#define PIDFD_SIGNAL_PROCESS_GROUP (1U << 2) /* include/uapi/linux/pidfd.h, Linux 6.9 */
+
+static int have_pidfd, have_group_flag;
+static unsigned long long pidfd_limit = 1024 - 16; /* pidfds stop here: the /proc scan needs fds too */
+
+struct proc {
+    pid_t pid, ppid, pgid, sid;
+    char state;
+    int mark;
+    unsigned long long start;
+};
+static struct proc *procs; /* the last scan of /proc, sorted by pid */
+static size_t n_procs, cap_procs;
+
+static int pidfd_signal(int fd, int sig, unsigned flags)
+{
+    return (int)syscall(NR_PIDFD_SEND_SIGNAL, fd, sig, NULL, flags);
+}
+
+static void close_fd(int fd)
+{
+    if (close(fd) < 0)
+        say(errno, "close");
+}
+
+/* /proc/PID/stat (proc(5)); 0 if the process is gone. */
+static int read_stat(pid_t pid, struct proc *p)
+{
+    char path[32], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0; /* ENOENT, ESRCH: it exited since readdir */
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close_fd(fd);
+    if (n <= 0)
+        return 0;
+    buf[n] = '\0';
+    /* The command (field 2) may contain spaces and ')': the fields resume after the last ')'. */
+    char *s = strrchr(buf, ')');
+    p->pid = pid;
+    return s != NULL && sscanf(s, ") %c %d %d %d %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %llu",
+                               &p->state, &p->ppid, &p->pgid, &p->sid, &p->start) == 5;
+}
+
+static int by_pid(const void *a, const void *b)
+{
+    pid_t x = ((const struct proc *)a)->pid, y = ((const struct proc *)b)->pid;
+    return (x > y) - (x < y);
+}
+
+static void scan(void)
+{
+    n_procs = 0;
+    DIR *dir = opendir("/proc");
+    if (dir == NULL) {
+        say(errno, "/proc");
+        return;
+    }
+    struct dirent *d;
+    while ((errno = 0, d = readdir(dir)) != NULL) {
+        char *s = d->d_name;
+        unsigned long long pid;
+        if (!number(&s, INT_MAX, &pid) || *s != '\0')
+            continue;
+        if (n_procs == cap_procs) {
+            void *p = grow(procs, &cap_procs, sizeof *procs);
+            if (p == NULL)
+                break;
+            procs = p;
+        }
+        n_procs += read_stat((pid_t)pid, &procs[n_procs]);
+    }
+    if (errno != 0)
+        say(errno, "readdir /proc");
+    if (closedir(dir) < 0)
+        say(errno, "closedir");
+    qsort(procs, n_procs, sizeof *procs, by_pid);
+}
+
+static struct proc *find(pid_t pid)
+{
+    struct proc key = {.pid = pid};
+    return bsearch(&key, procs, n_procs, sizeof *procs, by_pid);
+}
+
+/* Zombies run nothing. Where PID 1 reaps no orphans they stay forever, and still answer kill(-pgid, 0). */
+static int live(const struct proc *p) { return p->state != 'Z' && p->state != 'X'; }
+
+/* The recorded process itself, alive: same pid and start time (the pair names one process per boot). */
+static struct proc *the_child(const struct entry *e)
+{
+    struct proc *p = find(e->pid);
+    return p != NULL && p->start == e->start && live(p) ? p : NULL;
+}
+
+/* A group is ours if its leader is the recorded one or, leader gone, every live member is in the
+ * JVM's session and no older than the leader (a stranger's group is in another session or younger). */
+static int ours(const struct entry *e)
+{
+    struct proc *leader = find(e->pid);
+    if (leader != NULL)
+        return leader->start == e->start;
+    for (size_t i = 0; i < n_procs; i++)
+        if (procs[i].pgid == e->pid && live(&procs[i]) && (procs[i].sid != jvm_sid || procs[i].start < e->start))
+            return 0;
+    return 1;
+}
+
+/* The entry's process (group 0) or group (1): through the pidfd when there is one, which the
+ * kernel resolves to that very process or group, or to no one. */
+static int send(const struct entry *e, int sig, int group)
+{
+    if (e->pidfd >= 0 && (!group || have_group_flag))
+        return pidfd_signal(e->pidfd, sig, group ? PIDFD_SIGNAL_PROCESS_GROUP : 0) == 0;
+    return kill(group ? -e->pid : e->pid, sig) == 0; /* ESRCH: nobody left; EPERM: not ours */
+}
+
+/* Sends sig (0: only asks) to what the entry names, if provably ours; 1 if it reached anyone. */
+static int reach(const struct entry *e, int sig)
+{
+    struct proc *child = the_child(e);
+    if (!e->own) {
+        /* In the JVM's group: the process and the live descendants the ppid links show. Once it is
+         * gone its orphans are re-parented out of reach. */
+        if (child == NULL)
+            return 0;
+        for (size_t i = 0; i < n_procs; i++)
+            procs[i].mark = 0;
+        for (int changed = 1; changed;) {
+            changed = 0;
+            for (size_t i = 0; i < n_procs; i++) {
+                struct proc *p = &procs[i], *parent;
+                if (!p->mark && live(p) && (p->ppid == e->pid || ((parent = find(p->ppid)) && parent->mark)))
+                    p->mark = changed = 1;
+            }
+        }
+        int reached = send(e, sig, 0);
+        for (size_t i = 0; i < n_procs; i++)
+            if (procs[i].mark)
+                reached |= kill(procs[i].pid, sig) == 0;
+        return reached;
+    }
+    if (!(e->pidfd >= 0 && have_group_flag) && !ours(e))
+        return 0;
+    /* FORK/VFORK mode: the JDK may record the launcher before its setpgid(0, 0) ran. */
+    return send(e, sig, 1) || (child != NULL && child->pgid != e->pid && send(e, sig, 0));
+}
+
+static int alive(const struct entry *e)
+{
+    if (!reach(e, 0))
+        return 0;
+    if (!e->own)
+        return 1; /* reach counted live processes only */
+    for (size_t i = 0; i < n_procs; i++)
+        if (procs[i].pgid == e->pid && live(&procs[i]))
+            return 1;
+    struct proc *child = the_child(e);
+    return child != NULL && child->pgid != e->pid;
+}
+
+#else /* no /proc, no pidfd (macOS) */
+
+static void scan(void) {}
+static void close_fd(int fd) { (void)fd; }
+
+/* A group is ours only while its leader is alive in it (getpgid(2)). A child in the JVM's group
+ * cannot be told from a stranger that reused its pid without start times: it is left alone. */
+static int reach(const struct entry *e, int sig)
+{
+    return e->own && getpgid(e->pid) == e->pid && kill(-e->pid, sig) == 0;
+}
+
+static int alive(const struct entry *e) { return reach(e, 0); }
+
+#endif
+
+static void forget(pid_t pid)
+{
+    for (size_t i = 0; i < n_entries; i++)
+        if (entries[i].pid == pid) {
+            if (entries[i].pidfd >= 0)
+                close_fd(entries[i].pidfd);
+            entries[i] = entries[--n_entries];
+            return;
+        }
+}
+
+static void record(pid_t pid, unsigned long long start, int own)
+{
+    forget(pid); /* the same pid again: the earlier process is gone, and so is its group */
+    if (n_entries == cap_entries) {
+        void *p = grow(entries, &cap_entries, sizeof *entries);
+        if (p == NULL)
+            return;
+        entries = p;
+    }
+    struct entry *e = &entries[n_entries++];
+    *e = (struct entry){.pid = pid, .start = start, .own = own, .pidfd = -1};
+#ifdef __linux__
+    if (!have_pidfd)
+        return;
+    int fd = (int)syscall(NR_PIDFD_OPEN, pid, 0);
+    if (fd < 0) {
+        if (errno != ESRCH) /* already reaped: kept without a pidfd, its group may live on */
+            say(errno, "pidfd_open %d", (int)pid);
+        return;
+    }
+    /* Opened first, checked second: if the start time still matches, the pidfd names the very
+     * process the JVM recorded, not a later one that reused its pid. */
+    struct proc p;
+    if (read_stat(pid, &p) && p.start == start && (unsigned long long)fd < pidfd_limit)
+        e->pidfd = fd;
+    else
+        close_fd(fd);
+#endif
+}
+
+/* One protocol line, without its '\n'. Returns 1 for "bye". */
+static int handle(char *line)
+{
+    unsigned long long pid, start, own;
+    char *s = line + 2;
+    if (strcmp(line, "bye") == 0)
+        return 1;
+    if (line[0] == '+' && line[1] == ' ' && number(&s, INT_MAX, &pid) && pid > 0 && *s++ == ' ' &&
+        number(&s, ULLONG_MAX, &start) && *s++ == ' ' && number(&s, 1, &own) && *s == '\0')
+        record((pid_t)pid, start, (int)own);
+    else if (line[0] == '-' && line[1] == ' ' && number(&s, INT_MAX, &pid) && *s == '\0')
+        forget((pid_t)pid);
+    else
+        say(0, "ignoring malformed line \"%s\"", line);
+    return 0;
+}
+
+static long long now_ns(void)
+{
+    struct timespec t = {0, 0};
+    if (clock_gettime(CLOCK_MONOTONIC, &t) < 0)
+        say(errno, "clock_gettime"); /* cannot happen: CLOCK_MONOTONIC exists wherever this builds */
+    return t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+/* What the agent's shutdown does: TERM, CONT, wait up to grace, then KILL until empty. */
+static int reap(long long grace_ns)
+{
+    long long kill_at = now_ns() + grace_ns, poll = FIRST_POLL_NS;
+    scan();
+    for (size_t i = 0; i < n_entries; i++)
+        if ((entries[i].live = reach(&entries[i], SIGTERM)))
+            reach(&entries[i], SIGCONT); /* a stopped process acts on SIGTERM only once it runs */
+    for (;;) {
+        size_t left = 0;
+        scan();
+        for (size_t i = 0; i < n_entries; i++)
+            if (entries[i].live)
+                left += (size_t)(entries[i].live = alive(&entries[i]));
+        long long now = now_ns();
+        if (left == 0)
+            return 0;
+        if (now - kill_at > KILL_PATIENCE_NS) {
+            say(0, "%zu recorded group(s) still alive %lld ms after SIGKILL; giving up", left,
+                (now - kill_at) / 1000000);
+            return EXIT_LEFT;
+        }
+        if (now >= kill_at)
+            for (size_t i = 0; i < n_entries; i++)
+                if (entries[i].live)
+                    reach(&entries[i], SIGKILL);
+        long long wait = now < kill_at && kill_at - now < poll ? kill_at - now : poll;
+        struct timespec t = {.tv_sec = (time_t)(wait / 1000000000), .tv_nsec = (long)(wait % 1000000000)};
+        if (nanosleep(&t, NULL) < 0 && errno != EINTR)
+            say(errno, "nanosleep");
+        poll = poll * 2 < MAX_POLL_NS ? poll * 2 : MAX_POLL_NS;
+    }
+}
+
+int main(int argc, char **argv)
+{
+    unsigned long long grace_ms, sid;
+    char *g = argc == 3 ? argv[1] : "", *j = argc == 3 ? argv[2] : "";
+    if (!number(&g, MAX_GRACE_MS, &grace_ms) || *g != '\0' || !number(&j, INT_MAX, &sid) || *j != '\0' || sid == 0) {
+        say(0, "usage: tether-watchdog GRACE_MS JVM_SID");
+        return EXIT_USAGE;
+    }
+    jvm_sid = (pid_t)sid;
+
+    /* All that can fail happens before the fork, so exit 0 means the watchdog runs. SIGTERM too is
+     * ignored until setsid(), so `kill -- -PGID` between fork and setsid cannot end it. */
+    struct sigaction ign = {.sa_handler = SIG_IGN};
+    sigset_t none;
+    int fl;
+    if (sigemptyset(&none) < 0 || sigprocmask(SIG_SETMASK, &none, NULL) < 0 || sigaction(SIGPIPE, &ign, NULL) < 0 ||
+        sigaction(SIGHUP, &ign, NULL) < 0 || sigaction(SIGINT, &ign, NULL) < 0 || sigaction(SIGTERM, &ign, NULL) < 0 ||
+        chdir("/") < 0 || (fl = fcntl(STDIN_FILENO, F_GETFL)) < 0 ||
+        ((fl & O_NONBLOCK) && fcntl(STDIN_FILENO, F_SETFL, fl & ~O_NONBLOCK) < 0)) {
+        say(errno, "cannot start");
+        return EXIT_START;
+    }
+#ifdef __linux__
+    /* One pidfd per live group: as many as the hard limit allows (setrlimit fails with EPERM for an
+     * unlimited one above fs.nr_open: then the soft limit stays). */
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+        rlim_t soft = rl.rlim_cur;
+        rl.rlim_cur = rl.rlim_max;
+        pidfd_limit = (unsigned long long)(setrlimit(RLIMIT_NOFILE, &rl) == 0 ? rl.rlim_max : soft) - 16;
+    }
+    int self = getenv("TETHER_WATCHDOG_NO_PIDFD") ? -1 : (int)syscall(NR_PIDFD_OPEN, getpid(), 0);
+    if (self >= 0) {
+        have_pidfd = 1;
+        /* Signal 0 only asks. EINVAL: a kernel older than the flag (6.9); ESRCH: understood, but we
+         * lead no group yet. */
+        have_group_flag = pidfd_signal(self, 0, PIDFD_SIGNAL_PROCESS_GROUP) == 0 || errno != EINVAL;
+        close_fd(self);
+    } else if (!getenv("TETHER_WATCHDOG_NO_PIDFD") && errno != ENOSYS) {
+        say(errno, "pidfd_open");
+    }
+#endif
+    pid_t child = fork();
+    if (child < 0) {
+        say(errno, "fork");
+        return EXIT_START;
+    }
+    if (child > 0)
+        return 0;
+    struct sigaction dfl = {.sa_handler = SIG_DFL};
+    if (setsid() < 0 || sigaction(SIGTERM, &dfl, NULL) < 0)
+        say(errno, "detaching"); /* cannot fail in a fresh child; run on regardless */
+
+    char buf[4096];
+    size_t len = 0;
+    int overlong = 0;
+    for (;;) {
+        ssize_t n = read(STDIN_FILENO, buf + len, sizeof buf - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            if (n < 0)
+                say(errno, "reading from the JVM");
+            return reap((long long)grace_ms * 1000000);
+        }
+        len += (size_t)n;
+        char *line = buf, *nl;
+        while ((nl = memchr(line, '\n', len - (size_t)(line - buf))) != NULL) {
+            *nl = '\0';
+            if (!overlong && handle(line))
+                return 0;
+            overlong = 0;
+            line = nl + 1;
+        }
+        len -= (size_t)(line - buf);
+        memmove(buf, line, len);
+        if (len == sizeof buf) {
+            if (!overlong)
+                say(0, "ignoring a line longer than %zu bytes", sizeof buf);
+            overlong = 1;
+            len = 0;
+        }
+    }
+}

@@ -1,0 +1,624 @@
+package dev.tether.nativeio;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import java.io.File;
+import java.io.IOException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Runs the watchdog the build produced (target/classes) as the agent does: through ProcessBuilder,
+ * stdout discarded, stdin a pipe of our own (pipe2 + /proc/self/fd/N), not the Process's stdin,
+ * which the JDK closes as soon as that process exits, and it exits at once. Linux: the tests read
+ * /proc. Parameters named {@code pidfd} run the watchdog with pidfds (Linux 6.9+: the kernel picks
+ * the group) and without them (TETHER_WATCHDOG_NO_PIDFD: the proof from /proc).
+ */
+class WatchdogTest {
+    /** Every process a test starts carries MARK=&lt;RUN&gt;-&lt;n&gt; (children inherit it), so cleanup finds them all. */
+    private static final String MARK = "TETHER_WATCHDOG_TEST";
+    private static final String RUN = UUID.randomUUID().toString();
+    private static final AtomicInteger TESTS = new AtomicInteger();
+    private static final long DEADLINE_MS = 10_000;
+    private static final int SIGHUP = 1, SIGINT = 2, SIGTERM = 15, SIGSTOP = 19;
+    private static final int O_CLOEXEC = 02000000;
+    private static final long FIONREAD = 0x541B;
+    private static final String TWO_SLEEPS = "sleep 1000 & sleep 1000 & wait";
+
+    /** The libc calls Java lacks: a pipe of our own, signals, the bytes waiting in a pipe. */
+    interface C extends Library {
+        int pipe2(int[] fds, int flags) throws LastErrorException;
+
+        long write(int fd, byte[] buffer, long count) throws LastErrorException;
+
+        int close(int fd) throws LastErrorException;
+
+        int kill(int pid, int sig) throws LastErrorException;
+
+        int getsid(int pid) throws LastErrorException;
+
+        int ioctl(int fd, long request, int[] count) throws LastErrorException;
+    }
+
+    private static C libc;
+    private static String watchdog;
+    private static String launcher;
+
+    @TempDir
+    Path tmp;
+
+    private final String mark = RUN + "-" + TESTS.incrementAndGet();
+    private final List<Watchdog> watchdogs = new ArrayList<>();
+
+    @BeforeAll
+    static void findBinaries() throws Exception {
+        String platform = System.getProperty("tether.platform");
+        assertTrue(platform != null, "tether.platform is set by the build (native/pom.xml)");
+        assumeTrue(platform.startsWith("linux-"), "these tests read /proc");
+        watchdog = resource(platform, "tether-watchdog");
+        launcher = resource(platform, "tether-launcher");
+        libc = Native.load("c", C.class);
+    }
+
+    @AfterEach
+    void killEverythingMarked() {
+        long start = System.nanoTime();
+        for (List<Stat> left; !(left = marked(RUN + "-")).isEmpty(); pause()) {
+            left.forEach(s -> ProcessHandle.of(s.pid).ifPresent(ProcessHandle::destroyForcibly));
+            assertTrue(millisSince(start) < DEADLINE_MS, "still alive after SIGKILL: " + left);
+        }
+        // Only now, with every watchdog dead, can closing a pipe no longer start a cleanup.
+        watchdogs.forEach(Watchdog::closeStdin);
+    }
+
+    @Test
+    void detaches_into_a_session_of_its_own_and_keeps_only_fds_0_1_2() throws Exception {
+        Watchdog w = startWatchdog(2000, true); // asserts that the process the JDK started exited 0
+        Stat s = stat(w.proc.pid);
+        assertEquals(w.proc.pid, s.sid, "leads a session of its own");
+        assertEquals(w.proc.pid, s.pgid, "and a group of its own");
+        assertNotEquals(ProcessHandle.current().pid(), s.ppid, "not a child of the JVM");
+        assertEquals(List.of("0", "1", "2"), fds(w.proc.pid).stream().map(f -> f[0]).collect(Collectors.toList()));
+        assertTrue(fds(w.proc.pid).get(0)[1].startsWith("pipe:"), "stdin is the pipe");
+        assertEquals("/", Files.readSymbolicLink(Path.of("/proc/" + w.proc.pid + "/cwd")).toString());
+        assertEquals("", w.stderr());
+    }
+
+    @Test
+    void ignores_sighup_sigint_and_sigpipe_but_not_sigterm() throws Exception {
+        Watchdog w = startWatchdog(2000, true);
+        long ignored = Long.parseUnsignedLong(status(w.proc.pid, "SigIgn"), 16);
+        long bit = 1;
+        assertEquals(bit << (SIGHUP - 1) | bit << (SIGINT - 1) | bit << (13 - 1),
+                ignored & (bit << (SIGHUP - 1) | bit << (SIGINT - 1) | bit << (13 - 1) | bit << (SIGTERM - 1)));
+        assertEquals(0, Long.parseUnsignedLong(status(w.proc.pid, "SigBlk"), 16), "no signal blocked");
+        // And it still works after both arrived.
+        Group g = ownGroup(TWO_SLEEPS, 3);
+        libc.kill(w.proc.pid, SIGHUP);
+        libc.kill(w.proc.pid, SIGINT);
+        w.send(g.record(1));
+        long closed = w.closeStdin();
+        awaitDead(g.members, closed, 3000);
+        w.awaitExit();
+    }
+
+    @Test
+    void sigterm_to_the_watchdog_ends_it_and_leaves_the_groups_alone() throws Exception {
+        Watchdog w = startWatchdog(2000, true);
+        Group g = ownGroup(TWO_SLEEPS, 3);
+        w.send(g.record(1));
+        libc.kill(w.proc.pid, SIGTERM);
+        w.awaitExit();
+        w.closeStdin();
+        assertAllAlive(g.members);
+    }
+
+    @ParameterizedTest(name = "pidfd={0}")
+    @ValueSource(booleans = {true, false})
+    void ends_a_recorded_group_with_sigterm_on_eof(boolean pidfd) throws Exception {
+        Watchdog w = startWatchdog(2000, pidfd);
+        Group g = ownGroup(TWO_SLEEPS, 3);
+        w.send(g.record(1));
+        long closed = w.closeStdin();
+        long took = awaitDead(g.members, closed, 2000 + 1000);
+        assertTrue(took < 2000, "ended by SIGTERM, before the grace period: " + took + " ms");
+        w.awaitExit();
+        assertEquals("", w.stderr());
+    }
+
+    @ParameterizedTest(name = "pidfd={0}")
+    @ValueSource(booleans = {true, false})
+    void sigkills_a_group_that_ignores_sigterm_after_the_grace_period_not_before(boolean pidfd) throws Exception {
+        Watchdog w = startWatchdog(300, pidfd);
+        Group g = ownGroup("trap '' TERM; " + TWO_SLEEPS, 3);
+        w.send(g.record(1));
+        long closed = w.closeStdin();
+        long took = awaitDead(g.members, closed, 300 + 1000);
+        assertTrue(took >= 300, "SIGKILL only after the grace period: " + took + " ms");
+        w.awaitExit();
+        assertEquals("", w.stderr());
+    }
+
+    @Test
+    void continues_a_stopped_group_so_it_can_act_on_sigterm() throws Exception {
+        // The sleeps die of SIGTERM even while stopped (a fatal default action); the shell's trap runs
+        // only once it is continued. Without SIGCONT it would last until SIGKILL, at 5 s.
+        Watchdog w = startWatchdog(5000, true);
+        Group g = ownGroup("trap 'exit 0' TERM; " + TWO_SLEEPS, 3);
+        libc.kill(-g.pid, SIGSTOP);
+        awaitTrue(() -> g.members.stream().allMatch(m -> stat(m.pid).state == 'T'), "the group is stopped");
+        w.send(g.record(1));
+        long closed = w.closeStdin();
+        long took = awaitDead(g.members, closed, 5000);
+        assertTrue(took < 5000, "continued and ended before the grace period: " + took + " ms");
+        w.awaitExit();
+    }
+
+    @Test
+    void bye_exits_at_once_and_leaves_the_groups_alive() throws Exception {
+        Watchdog w = startWatchdog(2000, true);
+        Group g = ownGroup(TWO_SLEEPS, 3);
+        w.send(g.record(1));
+        w.send("bye\n");
+        w.awaitExit(); // with the pipe still open: no EOF needed
+        w.closeStdin();
+        assertAllAlive(g.members);
+        assertEquals("", w.stderr());
+    }
+
+    @Test
+    void minus_forgets_a_group_and_closes_its_pidfd() throws Exception {
+        Watchdog w = startWatchdog(2000, true);
+        Group g = ownGroup(TWO_SLEEPS, 3);
+        w.send(g.record(1));
+        awaitTrue(() -> fds(w.proc.pid).size() == 4, "a pidfd for the recorded child");
+        assertEquals("anon_inode:[pidfd]", fds(w.proc.pid).get(3)[1]);
+        w.send("- " + g.pid + "\n");
+        awaitTrue(() -> fds(w.proc.pid).size() == 3, "the pidfd closed");
+        w.closeStdin();
+        w.awaitExit();
+        assertAllAlive(g.members);
+    }
+
+    @ParameterizedTest(name = "pidfd={0}")
+    @ValueSource(booleans = {true, false})
+    void never_signals_a_group_whose_leader_has_another_start_time(boolean pidfd) throws Exception {
+        // What a reused pid looks like: the same number, a different process (start time).
+        Watchdog w = startWatchdog(2000, pidfd);
+        Group g = ownGroup(TWO_SLEEPS, 3);
+        w.send("+ " + g.pid + " " + (g.start + 1) + " 1\n");
+        if (pidfd) {
+            w.send("sync\n"); // once it has complained about this line, it has handled the one before
+            awaitTrue(() -> w.stderr().contains("\"sync\""), "the watchdog reads its pipe");
+            assertEquals(3, fds(w.proc.pid).size(), "no pidfd kept for a process that is not the recorded one");
+        }
+        w.closeStdin();
+        w.awaitExit();
+        assertAllAlive(g.members);
+    }
+
+    @ParameterizedTest(name = "pidfd={0}, recorded while the leader lived={1}")
+    @CsvSource({"true, true", "true, false", "false, true"})
+    void ends_a_group_whose_leader_is_gone(boolean pidfd, boolean recordFirst) throws Exception {
+        // With a pidfd opened while the leader lived, the kernel still finds its group once it is
+        // reaped; without one, the members prove it: the JVM's session, younger than the leader.
+        Watchdog w = startWatchdog(2000, pidfd);
+        Group g = ownGroup("sleep 1000 & sleep 1000 & read x", 3);
+        if (recordFirst) {
+            w.send(g.record(1));
+        }
+        g.process.getOutputStream().close();
+        assertTrue(g.process.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS), "the leader exits (and the JDK reaps it)");
+        List<Stat> orphans = g.members.subList(1, 3);
+        assertAllAlive(orphans);
+        if (!recordFirst) {
+            w.send(g.record(1));
+        }
+        long closed = w.closeStdin();
+        awaitDead(orphans, closed, 2000 + 1000);
+        w.awaitExit();
+        assertEquals("", w.stderr());
+    }
+
+    @ParameterizedTest(name = "wrong {0}")
+    @ValueSource(strings = {"session", "start time"})
+    void leaves_a_leaderless_group_alone_without_proof(String wrong) throws Exception {
+        Watchdog w = wrong.equals("session") ? startWatchdog(2000, true, jvmSid() + 1) : startWatchdog(2000, true);
+        Group g = ownGroup("sleep 1000 & sleep 1000 & read x", 3);
+        g.process.getOutputStream().close();
+        assertTrue(g.process.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS));
+        // Members older than the recorded leader cannot be its descendants.
+        long start = wrong.equals("session") ? g.start : g.start + 1_000_000;
+        w.send("+ " + g.pid + " " + start + " 1\n");
+        w.closeStdin();
+        w.awaitExit();
+        assertAllAlive(g.members.subList(1, 3));
+    }
+
+    @ParameterizedTest(name = "pidfd={0}")
+    @ValueSource(booleans = {true, false})
+    void ends_a_child_in_the_jvm_group_and_its_descendants_but_never_that_group(boolean pidfd) throws Exception {
+        Watchdog w = startWatchdog(2000, pidfd);
+        Process child = start("/bin/sh", "-c", "sleep 1000 & wait");
+        List<Stat> tree = awaitValue(() -> {
+            List<Stat> t = tree((int) child.pid());
+            return t.size() == 2 ? t : null;
+        }, "the shell and its sleep");
+        Process bystander = start("/bin/sleep", "1000");
+        Stat by = awaitValue(() -> stat((int) bystander.pid()), "the bystander");
+        int jvmGroup = stat((int) ProcessHandle.current().pid()).pgid;
+        assertEquals(jvmGroup, tree.get(0).pgid, "the child shares the test JVM's group");
+        assertEquals(jvmGroup, by.pgid, "and so does the bystander");
+        w.send("+ " + child.pid() + " " + tree.get(0).start + " 0\n");
+        long closed = w.closeStdin();
+        awaitDead(tree, closed, 2000 + 1000);
+        w.awaitExit();
+        assertAllAlive(List.of(by));
+        assertEquals("", w.stderr());
+    }
+
+    @Test
+    void reports_and_ignores_malformed_lines_and_joins_lines_split_across_reads() throws Exception {
+        Watchdog w = startWatchdog(2000, true);
+        Group g = ownGroup(TWO_SLEEPS, 3);
+        w.send("hello\n+ 12 x 1\n+ 0 1 1\n+ 1 2 3\n- -3\n+ 1  2 1\n");
+        w.send("x".repeat(5000) + "\n");
+        String line = g.record(1);
+        w.send(line.substring(0, 5));
+        awaitDrained(w); // the watchdog has read the first half
+        w.send(line.substring(5));
+        long closed = w.closeStdin();
+        awaitDead(g.members, closed, 3000);
+        w.awaitExit();
+        assertEquals(String.join("\n",
+                "tether-watchdog: ignoring malformed line \"hello\"",
+                "tether-watchdog: ignoring malformed line \"+ 12 x 1\"",
+                "tether-watchdog: ignoring malformed line \"+ 0 1 1\"",
+                "tether-watchdog: ignoring malformed line \"+ 1 2 3\"",
+                "tether-watchdog: ignoring malformed line \"- -3\"",
+                "tether-watchdog: ignoring malformed line \"+ 1  2 1\"",
+                "tether-watchdog: ignoring a line longer than 4096 bytes",
+                ""), w.stderr());
+    }
+
+    @Test
+    void exits_2_with_a_usage_line_for_bad_arguments() throws Exception {
+        String[][] bad = {{}, {"300"}, {"300", "1", "extra"}, {"abc", "1"}, {"-1", "1"}, {"86400001", "1"},
+            {"300", "0"}, {"300", "2147483648"}, {"300", ""}};
+        for (String[] args : bad) {
+            List<String> command = new ArrayList<>(List.of(watchdog));
+            command.addAll(Arrays.asList(args));
+            Path err = Files.createTempFile(tmp, "usage", ".err");
+            Process p = marked(new ProcessBuilder(command)).redirectError(err.toFile()).start();
+            assertTrue(p.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS));
+            assertEquals(2, p.exitValue(), Arrays.toString(args));
+            assertEquals("tether-watchdog: usage: tether-watchdog GRACE_MS JVM_SID\n", Files.readString(err));
+        }
+    }
+
+    // ---- The watchdog and the groups. ----
+
+    private final class Watchdog {
+        final Stat proc;
+        final int fd;
+        final Path err;
+        private boolean open = true;
+
+        Watchdog(Stat proc, int fd, Path err) {
+            this.proc = proc;
+            this.fd = fd;
+            this.err = err;
+        }
+
+        void send(String text) {
+            byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+            assertEquals(bytes.length, libc.write(fd, bytes, bytes.length));
+        }
+
+        /** @return when stdin was closed (System.nanoTime). */
+        long closeStdin() {
+            if (open) {
+                open = false;
+                libc.close(fd);
+            }
+            return System.nanoTime();
+        }
+
+        void awaitExit() {
+            awaitTrue(() -> !alive(proc), "the watchdog exits");
+        }
+
+        String stderr() {
+            try {
+                return Files.readString(err);
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    private Watchdog startWatchdog(long graceMs, boolean pidfd) throws Exception {
+        return startWatchdog(graceMs, pidfd, jvmSid());
+    }
+
+    private Watchdog startWatchdog(long graceMs, boolean pidfd, int sid) throws Exception {
+        int[] pipe = new int[2];
+        libc.pipe2(pipe, O_CLOEXEC);
+        Path err = Files.createTempFile(tmp, "watchdog", ".err");
+        Process starter;
+        try {
+            ProcessBuilder pb = marked(new ProcessBuilder(watchdog, Long.toString(graceMs), Integer.toString(sid)))
+                    .redirectInput(new File("/proc/self/fd/" + pipe[0]))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(err.toFile());
+            if (!pidfd) {
+                pb.environment().put("TETHER_WATCHDOG_NO_PIDFD", "1");
+            }
+            starter = pb.start();
+        } finally {
+            libc.close(pipe[0]);
+        }
+        Watchdog starting = new Watchdog(null, pipe[1], err);
+        watchdogs.add(starting); // so cleanup closes the pipe whatever happens next
+        assertTrue(starter.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS), "the started process exits at once");
+        assertEquals(0, starter.exitValue(), () -> "exit status; stderr: " + starting.stderr());
+        Stat detached = awaitValue(() -> marked(mark + "\0").stream()
+                .filter(s -> cmdline(s.pid).startsWith(watchdog + "\0")).findFirst().orElse(null), "the detached watchdog");
+        Watchdog w = new Watchdog(detached, pipe[1], err);
+        watchdogs.set(watchdogs.size() - 1, w);
+        return w;
+    }
+
+    private static final class Group {
+        final Process process;
+        final int pid;
+        final long start;
+        /** The leader first. */
+        final List<Stat> members;
+
+        Group(Process process, List<Stat> members) {
+            this.process = process;
+            this.pid = (int) process.pid();
+            this.members = members;
+            this.start = members.get(0).start;
+        }
+
+        String record(int own) {
+            return "+ " + pid + " " + start + " " + own + "\n";
+        }
+    }
+
+    /** A shell in a group of its own (through the launcher), once the group has {@code size} members. */
+    private Group ownGroup(String script, int size) throws IOException {
+        Process p = start(launcher, "/bin/sh", "sh", "-c", script);
+        int pid = (int) p.pid();
+        return new Group(p, awaitValue(() -> {
+            List<Stat> members = all().stream().filter(s -> s.pgid == pid && !s.zombie())
+                    .sorted((a, b) -> Boolean.compare(a.pid != pid, b.pid != pid)).collect(Collectors.toList());
+            return members.size() == size && members.get(0).pid == pid ? members : null;
+        }, "group " + pid + " with " + size + " members"));
+    }
+
+    private Process start(String... command) throws IOException {
+        return marked(new ProcessBuilder(command)).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    private ProcessBuilder marked(ProcessBuilder pb) {
+        pb.environment().put(MARK, mark);
+        return pb;
+    }
+
+    // ---- /proc. ----
+
+    /** Fields of /proc/PID/stat (proc(5)): the pair (pid, start) names one process. */
+    private static final class Stat {
+        final int pid;
+        final char state;
+        final int ppid;
+        final int pgid;
+        final int sid;
+        final long start;
+
+        Stat(int pid, String line) {
+            String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ");
+            this.pid = pid;
+            this.state = f[0].charAt(0);
+            this.ppid = Integer.parseInt(f[1]);
+            this.pgid = Integer.parseInt(f[2]);
+            this.sid = Integer.parseInt(f[3]);
+            this.start = Long.parseLong(f[19]);
+        }
+
+        boolean zombie() {
+            return state == 'Z' || state == 'X';
+        }
+
+        @Override
+        public String toString() {
+            return pid + "(" + state + ", pgid " + pgid + ")";
+        }
+    }
+
+    private static Stat stat(int pid) {
+        try {
+            return new Stat(pid, Files.readString(Path.of("/proc/" + pid + "/stat"), StandardCharsets.ISO_8859_1));
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Still the same process, and not a zombie (where PID 1 reaps no orphans, they stay forever). */
+    private static boolean alive(Stat s) {
+        Stat now = stat(s.pid);
+        return now != null && now.start == s.start && !now.zombie();
+    }
+
+    private static List<Stat> all() {
+        List<Stat> all = new ArrayList<>();
+        try (DirectoryStream<Path> proc = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            for (Path p : proc) {
+                Stat s = stat(Integer.parseInt(p.getFileName().toString()));
+                if (s != null) {
+                    all.add(s);
+                }
+            }
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        return all;
+    }
+
+    /** {@code root} and its live descendants, root first. */
+    private static List<Stat> tree(int root) {
+        List<Stat> all = all();
+        List<Stat> tree = new ArrayList<>();
+        all.stream().filter(s -> s.pid == root && !s.zombie()).forEach(tree::add);
+        for (int i = 0; i < tree.size(); i++) {
+            int parent = tree.get(i).pid;
+            all.stream().filter(s -> s.ppid == parent && !s.zombie()).forEach(tree::add);
+        }
+        return tree;
+    }
+
+    /** Live processes with an environment entry that starts with MARK=&lt;prefix&gt; (end it with NUL: all of it). */
+    private static List<Stat> marked(String prefix) {
+        byte[] wanted = (MARK + "=" + prefix).getBytes(StandardCharsets.US_ASCII);
+        return all().stream().filter(s -> !s.zombie()).filter(s -> {
+            try {
+                byte[] env = Files.readAllBytes(Path.of("/proc/" + s.pid + "/environ"));
+                for (int i = 0; i + wanted.length <= env.length; i++) {
+                    if ((i == 0 || env[i - 1] == 0) && Arrays.equals(env, i, i + wanted.length, wanted, 0, wanted.length)) {
+                        return true;
+                    }
+                }
+            } catch (IOException e) {
+                // gone, or not ours to read
+            }
+            return false;
+        }).collect(Collectors.toList());
+    }
+
+    private static String cmdline(int pid) {
+        try {
+            return Files.readString(Path.of("/proc/" + pid + "/cmdline"), StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** The open descriptors of {@code pid}: {number, link target}, by number. */
+    private static List<String[]> fds(int pid) {
+        List<String[]> fds = new ArrayList<>();
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(Path.of("/proc/" + pid + "/fd"))) {
+            for (Path fd : dir) {
+                fds.add(new String[] {fd.getFileName().toString(), Files.readSymbolicLink(fd).toString()});
+            }
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        fds.sort((a, b) -> Integer.parseInt(a[0]) - Integer.parseInt(b[0]));
+        return fds;
+    }
+
+    private static String status(int pid, String field) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith(field + ":")) {
+                return line.substring(field.length() + 1).trim();
+            }
+        }
+        throw new AssertionError(field + " not in /proc/" + pid + "/status");
+    }
+
+    private static int jvmSid() {
+        return libc.getsid(0);
+    }
+
+    // ---- Waiting: polls against a deadline, never a fixed sleep. ----
+
+    private static <T> T awaitValue(Supplier<T> probe, String what) {
+        long start = System.nanoTime();
+        for (;; pause()) {
+            T value = probe.get();
+            if (value != null) {
+                return value;
+            }
+            if (millisSince(start) > DEADLINE_MS) {
+                fail("timed out waiting for " + what);
+            }
+        }
+    }
+
+    private static void awaitTrue(Supplier<Boolean> condition, String what) {
+        awaitValue(() -> condition.get() ? Boolean.TRUE : null, what);
+    }
+
+    /** Waits until the watchdog has read everything written to its pipe. */
+    private static void awaitDrained(Watchdog w) {
+        int[] waiting = new int[1];
+        awaitTrue(() -> {
+            libc.ioctl(w.fd, FIONREAD, waiting);
+            return waiting[0] == 0;
+        }, "the watchdog reads its pipe");
+    }
+
+    /** @return the milliseconds from {@code since} until none of {@code procs} was alive, at most {@code withinMs}. */
+    private static long awaitDead(List<Stat> procs, long since, long withinMs) {
+        while (true) {
+            List<Stat> left = procs.stream().filter(WatchdogTest::alive).collect(Collectors.toList());
+            long took = millisSince(since);
+            if (left.isEmpty()) {
+                return took;
+            }
+            if (took > withinMs) {
+                fail("still alive " + took + " ms after EOF: " + left);
+            }
+            pause();
+        }
+    }
+
+    private static void assertAllAlive(List<Stat> procs) {
+        List<Stat> dead = procs.stream().filter(s -> !alive(s)).collect(Collectors.toList());
+        assertTrue(dead.isEmpty(), "ended though they should be left alone: " + dead);
+    }
+
+    private static void pause() {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+    }
+
+    private static long millisSince(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanos);
+    }
+
+    private static String resource(String platform, String name) throws Exception {
+        String resource = "dev/tether/native/" + platform + "/" + name;
+        URL url = WatchdogTest.class.getClassLoader().getResource(resource);
+        assertTrue(url != null, "the build put " + resource + " on the test class path");
+        return Path.of(url.toURI()).toString();
+    }
+}
