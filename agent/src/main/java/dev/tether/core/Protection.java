@@ -17,6 +17,7 @@ import dev.tether.reaper.Reaper;
 import dev.tether.registry.GroupRegistry;
 import dev.tether.registry.ProcessGroup;
 import dev.tether.shutdown.ShutdownCleanup;
+import dev.tether.watchdog.Watchdog;
 import java.io.IOException;
 import org.slf4j.Logger;
 
@@ -34,6 +35,7 @@ final class Protection {
     private final GroupSignaller signaller;
     private final GroupRegistry registry;
     private final TerminalPolicy terminal;
+    private Watchdog watchdog;
 
     private Protection(LauncherFiles launcher, Pidfd pidfd, GroupSignaller signaller, TerminalPolicy terminal) {
         this.launcher = launcher;
@@ -41,22 +43,53 @@ final class Protection {
         this.resolver = new ProgramResolver(System.getenv("PATH"));
         this.pidfd = pidfd;
         this.signaller = signaller;
-        this.registry = new GroupRegistry(signaller::emptyGroups, signaller::close);
+        this.registry = new GroupRegistry(signaller::emptyGroups, this::dropped);
     }
 
     static Protection activate(Options options, ClassLoader resources) throws IOException {
+        long start = System.nanoTime();
         LauncherFiles launcher = LauncherFiles.extract(resources);
+        long extracted = System.nanoTime();
         // The exact soname: a bare "c" would send JNA searching, on Linux through `ldconfig -p`.
         LibC libc = Native.load(Platform.C_LIBRARY_NAME, LibC.class);
+        long bound = System.nanoTime();
         Pidfd pidfd = Pidfd.platformHasPidfd() ? new Pidfd(libc) : null;
         boolean pidfdGroups = pidfd != null && kernelSignalsGroupsThroughPidfd(pidfd, libc);
         GroupSignaller signaller = new GroupSignaller(libc, pidfdGroups ? pidfd : null, pidfdGroups);
         Protection protection = new Protection(launcher, pidfdGroups ? pidfd : null, signaller, new TerminalPolicy(libc));
+        protection.watchdog = startWatchdog(launcher, options, libc);
+        Watchdog watchdog = protection.watchdog;
         new ShutdownCleanup(protection.registry, new Reaper(signaller), options.grace(),
-                protection::forwardInterrupt).install();
-        log.debug("active: launcher {}, group signals through {}", launcher.launcher(),
-                pidfdGroups ? "pidfd (PIDFD_SIGNAL_PROCESS_GROUP)" : "kill(-pgid) after checking /proc");
+                protection::forwardInterrupt, watchdog == null ? () -> { } : watchdog::goodbye).install();
+        if (log.isDebugEnabled()) {
+            long done = System.nanoTime();
+            log.debug("active in {} ms (extract {}, JNA {}, rest {}): launcher {}, group signals through {}",
+                    (done - start) / 1_000_000, (extracted - start) / 1_000_000, (bound - extracted) / 1_000_000,
+                    (done - bound) / 1_000_000, launcher.launcher(),
+                    pidfdGroups ? "pidfd (PIDFD_SIGNAL_PROCESS_GROUP)" : "kill(-pgid) after checking /proc");
+        }
         return protection;
+    }
+
+    /** Without a watchdog the children still end with the JVM, only not after SIGKILL, halt or a crash. */
+    private static Watchdog startWatchdog(LauncherFiles files, Options options, LibC libc) {
+        if (!Platform.isLinux() || files.watchdog() == null) {
+            log.debug("no watchdog on this platform: children survive a JVM that dies without shutdown hooks");
+            return null;
+        }
+        try {
+            return Watchdog.start(files.watchdog(), options.grace(), libc);
+        } catch (IOException | RuntimeException e) {
+            log.warn("no watchdog ({}); children will not be stopped if the JVM is killed or crashes", e.toString());
+            return null;
+        }
+    }
+
+    private void dropped(ProcessGroup group) {
+        group.release(signaller::close);
+        if (watchdog != null) {
+            watchdog.forgotten(group.pgid());
+        }
     }
 
     /**
@@ -140,6 +173,8 @@ final class Protection {
         if (!registry.record(group)) {
             // Shutdown has already taken its list: this child must not outlive the JVM either.
             signaller.signal(group, Signals.KILL);
+        } else if (watchdog != null) {
+            watchdog.recorded(pid, group.leaderStartTime(), ownGroup);
         }
         log.debug("recorded {}", group);
     }

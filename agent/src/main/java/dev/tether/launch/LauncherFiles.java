@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The native launcher on disk: extracted at the first spawn into a fresh private directory
+ * The native launcher (and the watchdog) on disk: extracted at the first spawn into a fresh private directory
  * (random name, mode 0700, created by this JVM, so never a predictable shared path), and compared
  * byte for byte with the copy inside the agent jar before it is used.
  *
@@ -30,12 +30,14 @@ import java.util.Set;
  */
 public final class LauncherFiles {
     private static final String LAUNCHER = "tether-launcher";
+    private static final String WATCHDOG = "tether-watchdog";
     private static final String HELPER = "jspawnhelper";
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
     private final Path dir;
     private final String launcher;
     private final byte[] helperCString;
+    private String watchdog;
     private byte[] linkedJdkHelper;
 
     private LauncherFiles(Path dir) {
@@ -51,11 +53,15 @@ public final class LauncherFiles {
             throw new IOException("no launcher for " + System.getProperty("os.name") + "/" + System.getProperty("os.arch"));
         }
         byte[] binary = readResource(resources, "dev/tether/native/" + platform + "/" + LAUNCHER);
+        byte[] watchdog = readOptionalResource(resources, "dev/tether/native/" + platform + "/" + WATCHDOG);
         List<String> tried = new ArrayList<>();
         for (Path base : candidateBases()) {
             try {
                 LauncherFiles files = new LauncherFiles(createPrivateDir(base));
                 files.install(binary);
+                if (watchdog != null) {
+                    files.watchdog = files.installExecutable(WATCHDOG, watchdog).toString();
+                }
                 return files;
             } catch (IOException e) {
                 tried.add(base + " (" + e.getMessage() + ")");
@@ -67,6 +73,11 @@ public final class LauncherFiles {
     /** The launcher's exec form: {@code tether-launcher PROGRAM ARGV0 [ARG...]}. */
     public String launcher() {
         return launcher;
+    }
+
+    /** The watchdog ({@code tether-watchdog GRACE_MS JVM_SID}, native/src/main/c/tether-watchdog.c), or null if this build has none. */
+    public String watchdog() {
+        return watchdog;
     }
 
     /** @return our helper's path as the C string the JDK passes to posix_spawn, linked to {@code jdkHelper}. */
@@ -82,7 +93,15 @@ public final class LauncherFiles {
     }
 
     private void install(byte[] binary) throws IOException {
-        Path file = dir.resolve(LAUNCHER);
+        installExecutable(LAUNCHER, binary);
+        Path helper = dir.resolve(HELPER);
+        Files.createSymbolicLink(helper, Paths.get(LAUNCHER));
+        helper.toFile().deleteOnExit();
+    }
+
+    /** Writes {@code binary} as {@code name}, mode 0700, and checks it reads back the same and can run. */
+    private Path installExecutable(String name, byte[] binary) throws IOException {
+        Path file = dir.resolve(name);
         FileAttribute<Set<PosixFilePermission>> mode = PosixFilePermissions.asFileAttribute(OWNER_ONLY);
         try (SeekableByteChannel out = Files.newByteChannel(file,
                 EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), mode)) {
@@ -90,15 +109,13 @@ public final class LauncherFiles {
         }
         file.toFile().deleteOnExit();
         if (!Arrays.equals(Files.readAllBytes(file), binary)) {
-            throw new IOException(file + " does not hold the launcher that was written");
+            throw new IOException(file + " does not hold the " + name + " that was written");
         }
         // access(2) with X_OK fails on a noexec mount, which is exactly what must be ruled out here.
         if (!file.toFile().canExecute()) {
             throw new IOException("cannot execute files there (noexec mount?)");
         }
-        Path helper = dir.resolve(HELPER);
-        Files.createSymbolicLink(helper, Paths.get(LAUNCHER));
-        helper.toFile().deleteOnExit();
+        return file;
     }
 
     private static Path createPrivateDir(Path base) throws IOException {
@@ -121,11 +138,16 @@ public final class LauncherFiles {
     }
 
     private static byte[] readResource(ClassLoader resources, String name) throws IOException {
+        byte[] bytes = readOptionalResource(resources, name);
+        if (bytes == null) {
+            throw new IOException("the agent jar has no " + name);
+        }
+        return bytes;
+    }
+
+    private static byte[] readOptionalResource(ClassLoader resources, String name) throws IOException {
         try (InputStream in = resources.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IOException("the agent jar has no " + name);
-            }
-            return in.readAllBytes();
+            return in == null ? null : in.readAllBytes();
         }
     }
 

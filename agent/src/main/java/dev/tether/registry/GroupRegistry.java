@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -24,15 +25,16 @@ public final class GroupRegistry {
 
     private final Map<Integer, ProcessGroup> groups = new ConcurrentHashMap<>();
     private final Function<Collection<ProcessGroup>, Set<ProcessGroup>> findEmpty;
-    private final ProcessGroup.PidfdCloser closer;
+    private final Consumer<ProcessGroup> dropped;
     private final Object pruning = new Object();
     private volatile boolean closed;
     private int pruneAt = PRUNE_FLOOR;
 
+    /** @param dropped told of every group the registry lets go of (to close its pidfd, tell the watchdog) */
     public GroupRegistry(Function<Collection<ProcessGroup>, Set<ProcessGroup>> findEmpty,
-            ProcessGroup.PidfdCloser closer) {
+            Consumer<ProcessGroup> dropped) {
         this.findEmpty = findEmpty;
-        this.closer = closer;
+        this.dropped = dropped;
     }
 
     /** @return false if shutdown has already taken its snapshot: the caller must stop the group itself. */
@@ -40,7 +42,7 @@ public final class GroupRegistry {
         ProcessGroup previous = groups.put(group.pgid(), group);
         if (previous != null) {
             // The number was free again, so the earlier group had emptied: its pidfd is stale.
-            previous.release(closer);
+            dropped.accept(previous);
         }
         if (closed) {
             return false;
@@ -67,7 +69,7 @@ public final class GroupRegistry {
             }
             for (ProcessGroup empty : findEmpty.apply(new ArrayList<>(groups.values()))) {
                 if (groups.remove(empty.pgid(), empty)) {
-                    empty.release(closer);
+                    dropped.accept(empty);
                 }
             }
             pruneAt = Math.max(PRUNE_FLOOR, 2 * groups.size());

@@ -25,15 +25,21 @@ public final class ShutdownCleanup {
     private final Reaper reaper;
     private final Duration grace;
     private final BooleanSupplier forwardInterrupt;
+    private final Runnable afterwards;
     private final AtomicBoolean begun = new AtomicBoolean();
     private final CountDownLatch done = new CountDownLatch(1);
 
-    /** @param forwardInterrupt forwards a SIGINT to the groups if it came from the terminal; says whether it did */
-    public ShutdownCleanup(GroupRegistry registry, Reaper reaper, Duration grace, BooleanSupplier forwardInterrupt) {
+    /**
+     * @param forwardInterrupt forwards a SIGINT to the groups if it came from the terminal; says whether it did
+     * @param afterwards runs once the groups are gone (tells the watchdog it is not needed)
+     */
+    public ShutdownCleanup(GroupRegistry registry, Reaper reaper, Duration grace, BooleanSupplier forwardInterrupt,
+            Runnable afterwards) {
         this.registry = registry;
         this.reaper = reaper;
         this.grace = grace;
         this.forwardInterrupt = forwardInterrupt;
+        this.afterwards = afterwards;
     }
 
     /** @throws IllegalStateException if the JVM is already shutting down. */
@@ -78,6 +84,7 @@ public final class ShutdownCleanup {
         try {
             List<ProcessGroup> groups = registry.close();
             Reaper.Outcome outcome = reaper.reap(groups, grace);
+            afterwards.run();
             report(outcome);
         } catch (Throwable t) {
             log.warn("could not stop the child processes at exit", t);

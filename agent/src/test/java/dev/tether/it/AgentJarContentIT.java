@@ -45,6 +45,7 @@ class AgentJarContentIT {
             "dev/tether/(.+/)?", // Tether's packages, and its launchers at dev/tether/native/<platform>/
             "dev/tether/(?!native/)([a-z0-9_]+/)+[A-Za-z0-9_$]+\\.class", // Tether's classes
             "dev/tether/native/[a-z0-9_-]+/tether-launcher", // the launcher, one per platform
+            "dev/tether/native/[a-z0-9_-]+/tether-watchdog", // the watchdog, one per platform
             "dev/tether/shaded/(bytebuddy|slf4j)/.*", // relocated ByteBuddy and SLF4J (with any resources)
             "com/sun/jna/.*", // JNA, deliberately not relocated (its native library binds JNI names)
             "java/lang/TetherBridge\\.class", // defined into java.lang at run time
@@ -91,6 +92,7 @@ class AgentJarContentIT {
                     "dev/tether/boot/TetherPremain.class",
                     INST + "dev/tether/core/Agent.class",
                     INST + "dev/tether/native/linux-x86_64/tether-launcher",
+                    INST + "dev/tether/native/linux-x86_64/tether-watchdog",
                     INST + "dev/tether/shaded/bytebuddy/ByteBuddy.class",
                     INST + "dev/tether/shaded/slf4j/LoggerFactory.class",
                     INST + "com/sun/jna/Native.class",

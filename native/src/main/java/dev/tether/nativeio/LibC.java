@@ -24,10 +24,19 @@ public interface LibC extends Library {
     /** tcgetpgrp(3): the foreground process group of the terminal on {@code fd}. */
     int tcgetpgrp(int fd) throws LastErrorException;
 
+    /** O_CLOEXEC for pipe2 on Linux (asm-generic/fcntl.h; the same on x86_64 and aarch64). */
+    int O_CLOEXEC = 02000000;
+
     /** getsid(2). */
     int getsid(int pid) throws LastErrorException;
 
-    /** close(2), for pidfds. */
+    /** pipe2(2) (Linux): {@code fds[0]} the read end, {@code fds[1]} the write end. */
+    int pipe2(int[] fds, int flags) throws LastErrorException;
+
+    /** write(2). */
+    long write(int fd, byte[] buffer, long count) throws LastErrorException;
+
+    /** close(2), for pidfds and pipes. */
     int close(int fd) throws LastErrorException;
 
     /**
