@@ -11,6 +11,8 @@ import java.security.ProtectionDomain;
 import java.security.cert.Certificate;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -25,7 +27,8 @@ import java.util.jar.JarFile;
  * and it runs inside {@code doPrivileged} blocks so the host's permissions never leak in either way.
  * The jar stays open for the JVM's life: reading entries of an open jar needs no permission check.
  */
-final class IsolatingClassLoader extends ClassLoader {
+final class IsolatingClassLoader extends ClassLoader
+        implements Supplier<Object[]>, BiConsumer<String, UnaryOperator<byte[]>> {
 
     static final String PREFIX = "tether/inst/";
 
@@ -36,6 +39,7 @@ final class IsolatingClassLoader extends ClassLoader {
     private final JarFile jar;
     private final String jarUrl;
     private final ProtectionDomain domain;
+    private Object[] handedOver;
     private volatile String rewrittenPrefix;
     private volatile UnaryOperator<byte[]> rewriter;
 
@@ -48,11 +52,25 @@ final class IsolatingClassLoader extends ClassLoader {
         this.domain = new ProtectionDomain(new CodeSource(jarUrl, (Certificate[]) null), all);
     }
 
+    /** Keeps premain's arguments for stage two, which cannot see this class, only JDK interfaces. */
+    void handOver(Object[] premainArguments) {
+        handedOver = premainArguments;
+    }
+
+    /** Stage two's entry gets premain's arguments, {@code {agentArgs, instrumentation, attached}}, once. */
+    @Override
+    public synchronized Object[] get() {
+        Object[] arguments = handedOver;
+        handedOver = null;
+        return arguments;
+    }
+
     /**
      * Stage two asks for the classes under {@code namePrefix} to pass through {@code rewriter} as
      * they are defined (it keeps JNA off the host's system properties). Called once, before any.
      */
-    public void rewriteClasses(String namePrefix, UnaryOperator<byte[]> rewriter) {
+    @Override
+    public void accept(String namePrefix, UnaryOperator<byte[]> rewriter) {
         this.rewriter = rewriter;
         this.rewrittenPrefix = namePrefix;
     }

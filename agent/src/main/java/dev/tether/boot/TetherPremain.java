@@ -2,7 +2,6 @@ package dev.tether.boot;
 
 import java.io.File;
 import java.lang.instrument.Instrumentation;
-import java.lang.reflect.InvocationTargetException;
 import java.net.URL;
 import java.util.jar.JarFile;
 
@@ -39,11 +38,12 @@ public final class TetherPremain {
         try {
             URL jarUrl = TetherPremain.class.getProtectionDomain().getCodeSource().getLocation();
             JarFile jar = new JarFile(new File(jarUrl.toURI()));
-            ClassLoader loader = new IsolatingClassLoader(jar, jarUrl);
-            Class<?> entry = Class.forName(ENTRY_CLASS, true, loader);
-            entry.getMethod("start", String.class, Instrumentation.class, boolean.class)
-                    .invoke(null, agentArgs, inst, attached);
-        } catch (InvocationTargetException e) {
+            IsolatingClassLoader loader = new IsolatingClassLoader(jar, jarUrl);
+            // No reflection: on JDK 18+ Method.invoke spins method handles, some 40 ms of every host's
+            // start-up on JDK 25. Stage two's initializer fetches these arguments from its own loader.
+            loader.handOver(new Object[] {agentArgs, inst, attached});
+            Class.forName(ENTRY_CLASS, true, loader);
+        } catch (ExceptionInInitializerError e) {
             failOpen(e.getCause());
         } catch (Throwable t) {
             failOpen(t);

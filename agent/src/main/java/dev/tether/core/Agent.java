@@ -6,7 +6,7 @@ import dev.tether.options.OptionException;
 import dev.tether.options.Options;
 
 /**
- * Stage two's entry point, called by {@code dev.tether.boot.TetherPremain} through the isolating
+ * Stage two's entry point, initialised by {@code dev.tether.boot.TetherPremain} through the isolating
  * loader. Parses the options and installs the transformer; nothing else happens before the first
  * spawn.
  *
@@ -16,10 +16,17 @@ import dev.tether.options.Options;
  */
 public final class Agent {
 
+    static {
+        // Started by stage one's Class.forName: the arguments come from the loader (see TetherPremain).
+        @SuppressWarnings("unchecked")
+        Object[] premain = ((java.util.function.Supplier<Object[]>) Agent.class.getClassLoader()).get();
+        start((String) premain[0], (java.lang.instrument.Instrumentation) premain[1], (Boolean) premain[2]);
+    }
+
     private Agent() {
     }
 
-    public static void start(String agentArgs, java.lang.instrument.Instrumentation inst, boolean attached) {
+    private static void start(String agentArgs, java.lang.instrument.Instrumentation inst, boolean attached) {
         Options options;
         try {
             options = Options.parse(agentArgs, System.getProperties());

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.jar.JarEntry;
+import java.util.function.BiConsumer;
 import java.util.function.UnaryOperator;
 import java.util.jar.JarFile;
 
@@ -40,11 +41,12 @@ final class NativeModule {
     private NativeModule() {
     }
 
-    static void define(ClassLoader loader) throws IOException, URISyntaxException, ReflectiveOperationException {
+    static void define(ClassLoader loader) throws IOException, URISyntaxException {
         // Before the first JNA class is defined: see JnaProperties.
-        Method rewrite = loader.getClass().getMethod("rewriteClasses", String.class, UnaryOperator.class);
-        rewrite.setAccessible(true); // the loader's class is package-private in stage one
-        rewrite.invoke(loader, "com.sun.jna.", new JnaPropertyCalls());
+        // Stage one's loader takes the rewriter through a JDK interface (it is invisible from here).
+        @SuppressWarnings("unchecked")
+        BiConsumer<String, UnaryOperator<byte[]>> rewrite = (BiConsumer<String, UnaryOperator<byte[]>>) loader;
+        rewrite.accept("com.sun.jna.", new JnaPropertyCalls());
         ModuleDescriptor descriptor = ModuleDescriptor.newAutomaticModule(NAME).packages(packages()).build();
         ModuleReference reference = new ModuleReference(descriptor, null) {
             @Override
