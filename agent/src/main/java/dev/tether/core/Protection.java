@@ -1,6 +1,5 @@
 package dev.tether.core;
 
-import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import dev.tether.launch.LauncherFiles;
@@ -10,6 +9,7 @@ import dev.tether.nativeio.Errno;
 import dev.tether.nativeio.LibC;
 import dev.tether.nativeio.Pidfd;
 import dev.tether.nativeio.Signals;
+import dev.tether.nativeio.Syscalls;
 import dev.tether.options.Options;
 import dev.tether.proc.ProcStat;
 import dev.tether.reaper.GroupSignaller;
@@ -31,17 +31,17 @@ final class Protection {
 
     private final LauncherFiles launcher;
     private final ProgramResolver resolver;
-    private final Pidfd pidfd;
+    private final boolean pidfds;
     private final GroupSignaller signaller;
     private final GroupRegistry registry;
     private final TerminalPolicy terminal;
     private Watchdog watchdog;
 
-    private Protection(LauncherFiles launcher, Pidfd pidfd, GroupSignaller signaller, TerminalPolicy terminal) {
+    private Protection(LauncherFiles launcher, boolean pidfds, GroupSignaller signaller, TerminalPolicy terminal) {
         this.launcher = launcher;
         this.terminal = terminal;
         this.resolver = new ProgramResolver(System.getenv("PATH"));
-        this.pidfd = pidfd;
+        this.pidfds = pidfds;
         this.signaller = signaller;
         this.registry = new GroupRegistry(signaller::emptyGroups, this::dropped);
     }
@@ -53,10 +53,9 @@ final class Protection {
         // The exact soname: a bare "c" would send JNA searching, on Linux through `ldconfig -p`.
         LibC libc = Native.load(Platform.C_LIBRARY_NAME, LibC.class);
         long bound = System.nanoTime();
-        Pidfd pidfd = Pidfd.platformHasPidfd() ? new Pidfd(libc) : null;
-        boolean pidfdGroups = pidfd != null && kernelSignalsGroupsThroughPidfd(pidfd, libc);
-        GroupSignaller signaller = new GroupSignaller(libc, pidfdGroups ? pidfd : null, pidfdGroups);
-        Protection protection = new Protection(launcher, pidfdGroups ? pidfd : null, signaller, new TerminalPolicy(libc));
+        boolean pidfdGroups = Pidfd.platformHasPidfd() && kernelSignalsGroupsThroughPidfd();
+        GroupSignaller signaller = new GroupSignaller(libc, pidfdGroups);
+        Protection protection = new Protection(launcher, pidfdGroups, signaller, new TerminalPolicy(libc));
         protection.watchdog = startWatchdog(launcher, options, libc);
         Watchdog watchdog = protection.watchdog;
         new ShutdownCleanup(protection.registry, new Reaper(signaller), options.grace(),
@@ -96,27 +95,19 @@ final class Protection {
      * Linux 6.9 added PIDFD_SIGNAL_PROCESS_GROUP. Probe it with signal 0 through a pidfd on this JVM:
      * EINVAL means the flag is unknown; ESRCH (the JVM leads no group) or success means it is there.
      */
-    private static boolean kernelSignalsGroupsThroughPidfd(Pidfd pidfd, LibC libc) {
-        int self;
-        try {
-            self = pidfd.open((int) ProcessHandle.current().pid());
-        } catch (LastErrorException e) {
-            log.debug("no pidfd_open (errno {}): proving group ownership through /proc", e.getErrorCode());
+    private static boolean kernelSignalsGroupsThroughPidfd() {
+        int self = Pidfd.open((int) ProcessHandle.current().pid());
+        if (self < 0) {
+            log.debug("no pidfd_open (errno {}): proving group ownership through /proc", -self);
             return false;
         }
-        try {
-            pidfd.sendSignal(self, 0, Pidfd.SIGNAL_PROCESS_GROUP);
+        int answer = Pidfd.sendSignal(self, 0, Pidfd.SIGNAL_PROCESS_GROUP);
+        Syscalls.close(self);
+        if (answer == 0 || answer == -Errno.ESRCH) {
             return true;
-        } catch (LastErrorException e) {
-            if (e.getErrorCode() == Errno.ESRCH) {
-                return true;
-            }
-            log.debug("no PIDFD_SIGNAL_PROCESS_GROUP (errno {}): proving group ownership through /proc",
-                    e.getErrorCode());
-            return false;
-        } finally {
-            libc.close(self);
         }
+        log.debug("no PIDFD_SIGNAL_PROCESS_GROUP (errno {}): proving group ownership through /proc", -answer);
+        return false;
     }
 
     boolean sharesForegroundTerminal(ProcessBuilder.Redirect[] redirects) {
@@ -160,13 +151,9 @@ final class Protection {
 
     /** Called while the child is still unreaped, so its pid (and pidfd) cannot name anyone else. */
     void record(int pid, boolean ownGroup, String command) {
-        int fd = -1;
-        if (pidfd != null) {
-            try {
-                fd = pidfd.open(pid);
-            } catch (LastErrorException e) {
-                log.debug("pidfd_open({}) failed with errno {}", pid, e.getErrorCode());
-            }
+        int fd = pidfds ? Pidfd.open(pid) : -1;
+        if (fd < -1) {
+            log.debug("pidfd_open({}) failed with errno {}", pid, -fd);
         }
         ProcStat leader = ProcStat.read(pid);
         ProcessGroup group = new ProcessGroup(pid, ownGroup, leader == null ? -1 : leader.startTime, fd, command);

@@ -3,6 +3,7 @@ package dev.tether.reaper;
 import com.sun.jna.LastErrorException;
 import dev.tether.nativeio.LibC;
 import dev.tether.nativeio.Pidfd;
+import dev.tether.nativeio.Syscalls;
 import dev.tether.proc.ProcScan;
 import dev.tether.proc.ProcStat;
 import dev.tether.registry.ProcessGroup;
@@ -25,14 +26,12 @@ import java.util.Set;
  */
 public final class GroupSignaller {
     private final LibC libc;
-    private final Pidfd pidfd;
     private final boolean pidfdGroups;
     private final boolean proc;
     private final int ourSession;
 
-    public GroupSignaller(LibC libc, Pidfd pidfd, boolean pidfdGroups) {
+    public GroupSignaller(LibC libc, boolean pidfdGroups) {
         this.libc = libc;
-        this.pidfd = pidfd;
         this.pidfdGroups = pidfdGroups;
         this.proc = ProcScan.available();
         this.ourSession = libc.getsid(0);
@@ -101,13 +100,9 @@ public final class GroupSignaller {
         return empty;
     }
 
-    /** Closes a pidfd; failure only leaks a descriptor. */
+    /** Closes a pidfd (each is closed once, under its group's lock, so EBADF cannot happen). */
     public void close(int fd) {
-        try {
-            libc.close(fd);
-        } catch (LastErrorException ignored) {
-            // EBADF cannot happen: each pidfd is closed once, under the group's lock
-        }
+        Syscalls.close(fd);
     }
 
     /**
@@ -145,20 +140,12 @@ public final class GroupSignaller {
                 .allMatch(m -> m.sid == ourSession && m.startTime >= group.leaderStartTime());
     }
 
-    private boolean send(int fd, int signal, long flags) {
-        try {
-            pidfd.sendSignal(fd, signal, flags);
-            return true;
-        } catch (LastErrorException e) {
-            return false;
-        }
+    private static boolean send(int fd, int signal, long flags) {
+        return Pidfd.sendSignal(fd, signal, flags) == 0;
     }
 
-    private boolean kill(int target, int signal) {
-        try {
-            return libc.kill(target, signal) == 0;
-        } catch (LastErrorException e) {
-            return false; // ESRCH: nobody left; EPERM: not ours to signal
-        }
+    /** ESRCH: nobody left; EPERM: not ours to signal. Either way, not delivered. */
+    private static boolean kill(int target, int signal) {
+        return Syscalls.kill(target, signal) == 0;
     }
 }

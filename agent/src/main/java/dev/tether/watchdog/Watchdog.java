@@ -1,8 +1,8 @@
 package dev.tether.watchdog;
 
-import com.sun.jna.LastErrorException;
 import dev.tether.log.Log;
 import dev.tether.nativeio.LibC;
+import dev.tether.nativeio.Syscalls;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -23,11 +23,9 @@ public final class Watchdog {
     private static final int O_NONBLOCK = 04000;
     private static final int EAGAIN = 11;
 
-    private final LibC libc;
     private int fd;
 
-    private Watchdog(LibC libc, int fd) {
-        this.libc = libc;
+    private Watchdog(int fd) {
         this.fd = fd;
     }
 
@@ -56,7 +54,7 @@ public final class Watchdog {
         } finally {
             libc.close(pipe[0]);
         }
-        return new Watchdog(libc, pipe[1]);
+        return new Watchdog(pipe[1]);
     }
 
     /** {@code + PID START OWN}: a child recorded (OWN 1: it leads its group; 0: it shares the JVM's). */
@@ -73,7 +71,7 @@ public final class Watchdog {
     public synchronized void goodbye() {
         send("bye\n");
         if (fd >= 0) {
-            libc.close(fd);
+            Syscalls.close(fd);
             fd = -1;
         }
     }
@@ -83,13 +81,12 @@ public final class Watchdog {
             return;
         }
         byte[] bytes = line.getBytes(StandardCharsets.US_ASCII);
-        try {
-            // Shorter than PIPE_BUF, so written whole or not at all (pipe(7)).
-            libc.write(fd, bytes, bytes.length);
-        } catch (LastErrorException e) {
-            String why = e.getErrorCode() == EAGAIN ? "is not keeping up" : "is gone (errno " + e.getErrorCode() + ")";
+        // Shorter than PIPE_BUF, so written whole or not at all (pipe(7)).
+        if (Syscalls.write(fd, bytes, bytes.length) < 0) {
+            int errno = Syscalls.errno();
+            String why = errno == EAGAIN ? "is not keeping up" : "is gone (errno " + errno + ")";
             Log.get(Watchdog.class).warn("the watchdog {}; children will not be stopped if the JVM is killed", why);
-            libc.close(fd);
+            Syscalls.close(fd);
             fd = -1;
         }
     }
