@@ -4,7 +4,8 @@
  *
  * Usage: tether-watchdog GRACE_MS JVM_SID
  *   GRACE_MS  0..86400000: time between SIGTERM and SIGKILL, as the agent's grace option
- *   JVM_SID   the JVM's session id (getsid(0)): proof that a member of a leaderless group is ours
+ *   JVM_SID   the JVM's session id (getsid(0)): proof that a member of a leaderless group is ours;
+ *             0 when the session leader is outside the JVM's PID namespace (then no such proof)
  *
  * The agent starts it once, at its first spawn, with stdin a pipe whose write end only the JVM holds.
  * It forks at once; the parent exits 0 (so the JDK reaps a short-lived child and the host never sees
@@ -223,6 +224,8 @@ static int ours(const struct entry *e)
     struct proc *leader = find(e->pid);
     if (leader != NULL)
         return leader->start == e->start;
+    if (jvm_sid == 0)
+        return 0; /* the JVM's session leader is outside our PID namespace: no session to compare */
     for (size_t i = 0; i < n_procs; i++)
         if (procs[i].pgid == e->pid && live(&procs[i]) && (procs[i].sid != jvm_sid || procs[i].start < e->start))
             return 0;
@@ -402,7 +405,7 @@ int main(int argc, char **argv)
 {
     unsigned long long grace_ms, sid;
     char *g = argc == 3 ? argv[1] : "", *j = argc == 3 ? argv[2] : "";
-    if (!number(&g, MAX_GRACE_MS, &grace_ms) || *g != '\0' || !number(&j, INT_MAX, &sid) || *j != '\0' || sid == 0) {
+    if (!number(&g, MAX_GRACE_MS, &grace_ms) || *g != '\0' || !number(&j, INT_MAX, &sid) || *j != '\0') {
         say(0, "usage: tether-watchdog GRACE_MS JVM_SID");
         return EXIT_USAGE;
     }
