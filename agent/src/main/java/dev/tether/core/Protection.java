@@ -110,6 +110,14 @@ final class Protection {
         return false;
     }
 
+    void spawning() {
+        registry.spawning();
+    }
+
+    void spawned() {
+        registry.spawned();
+    }
+
     boolean sharesForegroundTerminal(ProcessBuilder.Redirect[] redirects) {
         return terminal.childSharesForegroundTerminal(redirects);
     }

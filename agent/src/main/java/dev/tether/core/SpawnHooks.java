@@ -37,7 +37,7 @@ public final class SpawnHooks {
     }
 
     public String[] command(String[] cmd, String dir, ProcessBuilder.Redirect[] redirects, Object launchMechanism) {
-        current.remove();
+        forget(); // a previous spawn on this thread that failed in the JDK
         if (unavailable || activating.get() != null) {
             return cmd;
         }
@@ -47,16 +47,16 @@ public final class SpawnHooks {
                 return cmd;
             }
             if (active.sharesForegroundTerminal(redirects)) {
-                current.set(new Spawn(Route.JVM_GROUP, cmd[0]));
+                begin(active, new Spawn(Route.JVM_GROUP, cmd[0]));
                 return cmd;
             }
             if (launchMechanism != null && "POSIX_SPAWN".equals(launchMechanism.toString())) {
-                current.set(new Spawn(Route.HELPER, cmd[0]));
+                begin(active, new Spawn(Route.HELPER, cmd[0]));
                 return cmd;
             }
             String[] wrapped = active.wrap(cmd, dir);
             if (wrapped != cmd) {
-                current.set(new Spawn(Route.LAUNCHER, cmd[0]));
+                begin(active, new Spawn(Route.LAUNCHER, cmd[0]));
             }
             return wrapped;
         });
@@ -71,7 +71,7 @@ public final class SpawnHooks {
             try {
                 return protection.helperFor(jdkHelper);
             } catch (Exception e) {
-                current.remove();
+                forget();
                 disable("cannot stand in for the JDK's spawn helper", e);
                 return jdkHelper;
             }
@@ -80,12 +80,16 @@ public final class SpawnHooks {
 
     public void started(int pid) {
         Spawn spawn = current.get();
-        current.remove();
         if (spawn != null) {
-            AccessController.doPrivileged((PrivilegedAction<Void>) () -> {
-                protection.record(pid, spawn.route != Route.JVM_GROUP, spawn.program);
-                return null;
-            });
+            current.remove();
+            try {
+                AccessController.doPrivileged((PrivilegedAction<Void>) () -> {
+                    protection.record(pid, spawn.route != Route.JVM_GROUP, spawn.program);
+                    return null;
+                });
+            } finally {
+                protection.spawned();
+            }
         }
     }
 
@@ -96,6 +100,19 @@ public final class SpawnHooks {
                 active.destroy(pid, force);
                 return null;
             });
+        }
+    }
+
+    /** From here until started() (or the next command() on this thread) the spawn counts as in flight. */
+    private void begin(Protection active, Spawn spawn) {
+        active.spawning();
+        current.set(spawn);
+    }
+
+    private void forget() {
+        if (current.get() != null) {
+            current.remove();
+            protection.spawned();
         }
     }
 

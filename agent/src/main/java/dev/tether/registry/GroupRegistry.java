@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -22,11 +25,14 @@ import java.util.function.Function;
  */
 public final class GroupRegistry {
     private static final int PRUNE_FLOOR = 64;
+    /** A spawn takes well under a millisecond; this only bounds a wait for one that failed unseen. */
+    private static final long IN_FLIGHT_PATIENCE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private final Map<Integer, ProcessGroup> groups = new ConcurrentHashMap<>();
     private final Function<Collection<ProcessGroup>, Set<ProcessGroup>> findEmpty;
     private final Consumer<ProcessGroup> dropped;
     private final Object pruning = new Object();
+    private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean closed;
     private int pruneAt = PRUNE_FLOOR;
 
@@ -81,9 +87,27 @@ public final class GroupRegistry {
         return new ArrayList<>(groups.values());
     }
 
-    /** Ends recording and returns every group that may still have members. */
+    /** A spawn that will be recorded has begun: between the JDK's fork and {@link #record}. */
+    public void spawning() {
+        inFlight.incrementAndGet();
+    }
+
+    /** That spawn was recorded, or failed. */
+    public void spawned() {
+        inFlight.decrementAndGet();
+    }
+
+    /**
+     * Ends recording and returns every group that may still have members. Waits (briefly) for spawns
+     * in flight: a child forked but not yet recorded when the JVM halts would outlive it. Those
+     * spawns find the registry closed and stop their child themselves.
+     */
     public List<ProcessGroup> close() {
         closed = true;
+        long deadline = System.nanoTime() + IN_FLIGHT_PATIENCE_NANOS;
+        while (inFlight.get() > 0 && System.nanoTime() - deadline < 0) {
+            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
+        }
         synchronized (pruning) {
             return new ArrayList<>(groups.values());
         }

@@ -21,6 +21,12 @@ public final class Tree {
     public static final Tree WIDE = new Tree("wide",
             "i=0; while [ $i -lt 200 ]; do sleep 1000 & i=$((i+1)); done; wait", 201);
 
+    /**
+     * A shell that starts a sleep in the background and exits at once: the group outlives its leader
+     * (1 process once up: the sleep, re-parented).
+     */
+    public static final Tree LEADER_EXITED = new Tree("leader-exited", "sleep 1000 & exit 0", 1);
+
     public final String name;
     public final String command;
     /** Processes in the tree once it is up, the JVM not counted. */

@@ -55,6 +55,23 @@ class GroupRegistryTest {
     }
 
     @Test
+    void close_waits_for_a_spawn_in_flight_to_be_recorded() throws Exception {
+        live.add(7);
+        registry.spawning();
+        Thread spawner = new Thread(() -> {
+            // The spawn's own thread finishes later than close() begins.
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+            registry.record(group(7));
+            registry.spawned();
+        });
+        spawner.start();
+        List<ProcessGroup> snapshot = registry.close();
+        spawner.join();
+        assertEquals(1, snapshot.size(), "close() returned before the spawn in flight was recorded");
+        assertFalse(registry.record(group(8)));
+    }
+
+    @Test
     void after_close_a_new_group_is_refused_and_the_snapshot_has_every_group() {
         live.add(1);
         registry.record(group(1));
