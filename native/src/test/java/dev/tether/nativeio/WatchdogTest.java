@@ -100,13 +100,16 @@ class WatchdogTest {
     @Test
     void detaches_into_a_session_of_its_own_and_keeps_only_fds_0_1_2() throws Exception {
         Watchdog w = startWatchdog(2000, true); // asserts that the process the JDK started exited 0
+        // chdir("/") follows setsid(), which startWatchdog waited for.
+        Path cwd = Path.of("/proc/" + w.proc.pid + "/cwd");
+        awaitTrue(() -> readLink(cwd).equals("/"), "the watchdog in /");
         Stat s = stat(w.proc.pid);
         assertEquals(w.proc.pid, s.sid, "leads a session of its own");
         assertEquals(w.proc.pid, s.pgid, "and a group of its own");
         assertNotEquals(ProcessHandle.current().pid(), s.ppid, "not a child of the JVM");
         assertEquals(List.of("0", "1", "2"), fds(w.proc.pid).stream().map(f -> f[0]).collect(Collectors.toList()));
         assertTrue(fds(w.proc.pid).get(0)[1].startsWith("pipe:"), "stdin is the pipe");
-        assertEquals("/", Files.readSymbolicLink(Path.of("/proc/" + w.proc.pid + "/cwd")).toString());
+        assertEquals("/", Files.readSymbolicLink(cwd).toString());
         assertEquals("", w.stderr());
     }
 
@@ -388,8 +391,13 @@ class WatchdogTest {
         watchdogs.add(starting); // so cleanup closes the pipe whatever happens next
         assertTrue(starter.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS), "the started process exits at once");
         assertEquals(0, starter.exitValue(), () -> "exit status; stderr: " + starting.stderr());
-        Stat detached = awaitValue(() -> marked(mark + "\0").stream()
+        Stat found = awaitValue(() -> marked(mark + "\0").stream()
                 .filter(s -> cmdline(s.pid).startsWith(watchdog + "\0")).findFirst().orElse(null), "the detached watchdog");
+        // The starter exits right after fork(): the watchdog may not have called setsid() yet.
+        Stat detached = awaitValue(() -> {
+            Stat now = stat(found.pid);
+            return now != null && now.sid == now.pid ? now : null;
+        }, "the watchdog in a session of its own");
         Watchdog w = new Watchdog(detached, pipe[1], err);
         watchdogs.set(watchdogs.size() - 1, w);
         return w;
@@ -560,6 +568,14 @@ class WatchdogTest {
     }
 
     // ---- Waiting: polls against a deadline, never a fixed sleep. ----
+
+    private static String readLink(Path link) {
+        try {
+            return Files.readSymbolicLink(link).toString();
+        } catch (IOException e) {
+            return "";
+        }
+    }
 
     private static <T> T awaitValue(Supplier<T> probe, String what) {
         long start = System.nanoTime();
