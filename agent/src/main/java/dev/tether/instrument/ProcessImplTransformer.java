@@ -50,13 +50,10 @@ public final class ProcessImplTransformer implements ClassFileTransformer {
                 BridgeInstaller.install(inst, hooks);
                 return woven;
             });
-        } catch (PrivilegedActionException e) {
-            Log.get(ProcessImplTransformer.class).warn("cannot instrument java.lang.ProcessImpl on Java {}; child "
-                    + "processes will not be stopped when the JVM exits", Runtime.version(), e.getCause());
-            return null;
         } catch (Throwable t) {
-            Log.get(ProcessImplTransformer.class).warn("cannot instrument java.lang.ProcessImpl on Java {}; child processes will not be stopped "
-                    + "when the JVM exits", Runtime.version(), t);
+            Throwable cause = t instanceof PrivilegedActionException ? t.getCause() : t;
+            Log.get(ProcessImplTransformer.class).warn("cannot instrument java.lang.ProcessImpl on Java {}; child "
+                    + "processes will not be stopped when the JVM exits", Runtime.version(), cause);
             return null;
         }
     }

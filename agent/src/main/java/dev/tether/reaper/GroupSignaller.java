@@ -79,20 +79,21 @@ public final class GroupSignaller {
         Set<ProcessGroup> empty = new HashSet<>();
         List<ProcessGroup> answering = new ArrayList<>();
         for (ProcessGroup group : groups) {
-            if (signal(group, 0)) {
-                answering.add(group);
-            } else {
+            if (!signal(group, 0)) {
                 empty.add(group);
+            } else if (group.ownGroup()) {
+                // A child in the JVM's group answers only while it or a descendant is alive (the
+                // tree walk skips zombies); a group answers while it holds zombies too.
+                answering.add(group);
             }
         }
         if (proc && !answering.isEmpty()) {
-            // Zombies answer signal 0 too; only a look at their states tells a dead group from a live one.
+            // Only a look at the members' states tells a group of zombies from a live one.
             Set<Integer> ids = new HashSet<>();
             answering.forEach(g -> ids.add(g.pgid()));
-            // (A child in the JVM's group answered signal 0 only if it or a descendant is alive.)
             Map<Integer, Integer> live = ProcScan.liveMembers(ids);
             for (ProcessGroup group : answering) {
-                if (group.ownGroup() && !live.containsKey(group.pgid()) && !leaderNotYetInItsGroup(group)) {
+                if (!live.containsKey(group.pgid()) && !leaderNotYetInItsGroup(group)) {
                     empty.add(group);
                 }
             }

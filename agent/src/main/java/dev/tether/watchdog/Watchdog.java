@@ -46,13 +46,13 @@ public final class Watchdog {
                 throw new IOException(path + " exited with " + exit + " instead of detaching");
             }
         } catch (IOException | InterruptedException | RuntimeException e) {
-            libc.close(pipe[1]);
+            Syscalls.close(pipe[1]);
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
             throw e instanceof IOException ? (IOException) e : new IOException(e);
         } finally {
-            libc.close(pipe[0]);
+            Syscalls.close(pipe[0]);
         }
         return new Watchdog(pipe[1]);
     }

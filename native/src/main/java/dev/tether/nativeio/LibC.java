@@ -32,7 +32,5 @@ public interface LibC extends Library {
     /** pipe2(2) (Linux): {@code fds[0]} the read end, {@code fds[1]} the write end. */
     int pipe2(int[] fds, int flags) throws LastErrorException;
 
-    /** close(2), for pidfds and pipes. */
-    int close(int fd) throws LastErrorException;
 
 }

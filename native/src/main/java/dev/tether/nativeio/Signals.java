@@ -12,17 +12,4 @@ public final class Signals {
 
     private Signals() {
     }
-
-    public static String name(int signal) {
-        if (signal == CONT) {
-            return "SIGCONT";
-        }
-        switch (signal) {
-            case HUP: return "SIGHUP";
-            case INT: return "SIGINT";
-            case KILL: return "SIGKILL";
-            case TERM: return "SIGTERM";
-            default: return "signal " + signal;
-        }
-    }
 }
