@@ -14,9 +14,11 @@
  * its default, so `kill <watchdog pid>` ends the watchdog alone (the groups stay the JVM's business).
  *
  * Stdin, one line per write(2) of the JVM (lines may still arrive split or joined):
- *   + PID START OWN   record child PID, START its start time (field 22 of /proc/PID/stat), OWN 1 if
+ *   + PID START OWN [FD]
+ *                     record child PID, START its start time (field 22 of /proc/PID/stat), OWN 1 if
  *                     it leads its own group (signal the group), 0 if it stayed in the JVM's group
- *                     (signal the process and its descendants, never the group)
+ *                     (signal the process and its descendants, never the group); FD, if given, is
+ *                     the JVM's own pidfd on PID, opened while PID was unreaped
  *   - PID             forget PID
  *   bye               the JVM ended its groups itself: exit 0 at once, touching nothing
  *   anything else     one line on stderr, then ignored
@@ -24,8 +26,11 @@
  * SIGCONT, then SIGKILL once GRACE_MS has passed, repeatedly (a fork loop refills a group), until
  * no member is alive or GRACE_MS + 5 s have passed; then it exits. Zombies count as gone.
  *
- * Never a stranger (as the agent's GroupSignaller): a group through a pidfd opened at "+" and then
- * checked against START, with PIDFD_SIGNAL_PROCESS_GROUP (Linux 6.9+); otherwise kill(-PID) only
+ * Never a stranger (as the agent's GroupSignaller): a group through a pidfd, with
+ * PIDFD_SIGNAL_PROCESS_GROUP (Linux 6.9+). Best the JVM's own (FD), copied with pidfd_getfd(2)
+ * through a pidfd on the JVM opened before the fork: it names the child even when the "+" is read
+ * after the JDK reaped it. Without FD, or where pidfd_getfd is refused (ptrace access checks, e.g.
+ * Yama or a seccomp profile), one opened at "+" and checked against START. Otherwise kill(-PID) only
  * with proof from /proc: the leader alive with START, or, leader gone, every live member in session
  * JVM_SID and started at or after START. No proof, no signal. macOS (no /proc, no pidfd): a group
  * only while its leader is alive in it; OWN=0 entries are left alone.
@@ -121,9 +126,10 @@ static int number(char **s, unsigned long long max, unsigned long long *out)
 /* Numbered alike on every architecture (new syscalls since Linux 5.1); glibc wraps them only in 2.36. */
 #define NR_PIDFD_SEND_SIGNAL 424
 #define NR_PIDFD_OPEN 434
+#define NR_PIDFD_GETFD 438
 #define PIDFD_SIGNAL_PROCESS_GROUP (1U << 2) /* include/uapi/linux/pidfd.h, Linux 6.9 */
 
-static int have_pidfd, have_group_flag;
+static int have_pidfd, have_group_flag, jvm_pidfd = -1;
 static unsigned long long pidfd_limit = 1024 - 16; /* pidfds stop here: the /proc scan needs fds too */
 
 struct proc {
@@ -312,7 +318,58 @@ static void forget(pid_t pid)
         }
 }
 
-static void record(pid_t pid, unsigned long long start, int own)
+#ifdef __linux__
+/* Whether fd, copied from the JVM, is a pidfd on pid: its fdinfo's "Pid:" (proc(5)) is pid, or -1
+ * once pid is reaped. The JVM holds pidfds only on its children, so a pidfd there is the agent's. */
+static int pidfd_on(int fd, pid_t pid)
+{
+    char path[48], buf[512];
+    snprintf(path, sizeof path, "/proc/self/fdinfo/%d", fd);
+    int info = open(path, O_RDONLY | O_CLOEXEC);
+    if (info < 0) {
+        say(errno, "%s", path);
+        return 0;
+    }
+    ssize_t n = read(info, buf, sizeof buf - 1);
+    if (n < 0)
+        say(errno, "%s", path);
+    close_fd(info);
+    buf[n > 0 ? n : 0] = '\0';
+    char *line = strstr(buf, "\nPid:\t");
+    int named;
+    return line != NULL && sscanf(line, "\nPid:\t%d", &named) == 1 && (named == pid || named == -1);
+}
+
+/* A pidfd on pid: the JVM's own if it handed one over, else one opened now and checked against start. */
+static int open_pidfd(pid_t pid, unsigned long long start, int jvm_fd)
+{
+    int fd;
+    if (jvm_fd >= 0 && jvm_pidfd >= 0) {
+        fd = (int)syscall(NR_PIDFD_GETFD, jvm_pidfd, jvm_fd, 0);
+        if (fd >= 0 && pidfd_on(fd, pid))
+            return fd;
+        if (fd >= 0)
+            close_fd(fd); /* the JVM closed it since, and the number now names something else */
+        else if (errno != EBADF) /* EBADF: closed since, the group is gone */
+            say(errno, "pidfd_getfd %d from the JVM", jvm_fd);
+    }
+    fd = (int)syscall(NR_PIDFD_OPEN, pid, 0);
+    if (fd < 0) {
+        if (errno != ESRCH) /* already reaped: kept without a pidfd, its group may live on */
+            say(errno, "pidfd_open %d", (int)pid);
+        return -1;
+    }
+    /* Opened first, checked second: if the start time still matches, the pidfd names the very
+     * process the JVM recorded, not a later one that reused its pid. */
+    struct proc p;
+    if (read_stat(pid, &p) && p.start == start)
+        return fd;
+    close_fd(fd);
+    return -1;
+}
+#endif
+
+static void record(pid_t pid, unsigned long long start, int own, int jvm_fd)
 {
     forget(pid); /* the same pid again: the earlier process is gone, and so is its group */
     if (n_entries == cap_entries) {
@@ -326,32 +383,27 @@ static void record(pid_t pid, unsigned long long start, int own)
 #ifdef __linux__
     if (!have_pidfd)
         return;
-    int fd = (int)syscall(NR_PIDFD_OPEN, pid, 0);
-    if (fd < 0) {
-        if (errno != ESRCH) /* already reaped: kept without a pidfd, its group may live on */
-            say(errno, "pidfd_open %d", (int)pid);
-        return;
-    }
-    /* Opened first, checked second: if the start time still matches, the pidfd names the very
-     * process the JVM recorded, not a later one that reused its pid. */
-    struct proc p;
-    if (read_stat(pid, &p) && p.start == start && (unsigned long long)fd < pidfd_limit)
+    int fd = open_pidfd(pid, start, jvm_fd);
+    if ((unsigned long long)fd < pidfd_limit)
         e->pidfd = fd;
-    else
+    else if (fd >= 0)
         close_fd(fd);
+#else
+    (void)jvm_fd;
 #endif
 }
 
 /* One protocol line, without its '\n'. Returns 1 for "bye". */
 static int handle(char *line)
 {
-    unsigned long long pid, start, own;
+    unsigned long long pid, start, own, fd = ULLONG_MAX;
     char *s = line + 2;
     if (strcmp(line, "bye") == 0)
         return 1;
     if (line[0] == '+' && line[1] == ' ' && number(&s, INT_MAX, &pid) && pid > 0 && *s++ == ' ' &&
-        number(&s, ULLONG_MAX, &start) && *s++ == ' ' && number(&s, 1, &own) && *s == '\0')
-        record((pid_t)pid, start, (int)own);
+        number(&s, ULLONG_MAX, &start) && *s++ == ' ' && number(&s, 1, &own) &&
+        (*s == '\0' || (*s++ == ' ' && number(&s, INT_MAX, &fd) && *s == '\0')))
+        record((pid_t)pid, start, (int)own, fd == ULLONG_MAX ? -1 : (int)fd);
     else if (line[0] == '-' && line[1] == ' ' && number(&s, INT_MAX, &pid) && *s == '\0')
         forget((pid_t)pid);
     else
@@ -439,6 +491,10 @@ int main(int argc, char **argv)
          * lead no group yet. */
         have_group_flag = pidfd_signal(self, 0, PIDFD_SIGNAL_PROCESS_GROUP) == 0 || errno != EINVAL;
         close_fd(self);
+        /* The JVM waits for this process to exit, so our parent is the JVM until then. */
+        jvm_pidfd = (int)syscall(NR_PIDFD_OPEN, getppid(), 0);
+        if (jvm_pidfd < 0)
+            say(errno, "pidfd_open on the JVM");
     } else if (!getenv("TETHER_WATCHDOG_NO_PIDFD") && errno != ENOSYS) {
         say(errno, "pidfd_open");
     }

@@ -85,10 +85,11 @@ final class Protection {
     }
 
     private void dropped(ProcessGroup group) {
-        group.release(signaller::close);
+        // Forgotten first: the watchdog may still copy the pidfd by its number until it reads this.
         if (watchdog != null) {
             watchdog.forgotten(group.pgid());
         }
+        group.release(signaller::close);
     }
 
     /**
@@ -169,7 +170,7 @@ final class Protection {
             // Shutdown has already taken its list: this child must not outlive the JVM either.
             signaller.signal(group, Signals.KILL);
         } else if (watchdog != null) {
-            watchdog.recorded(pid, group.leaderStartTime(), ownGroup);
+            watchdog.recorded(pid, group.leaderStartTime(), ownGroup, fd);
         }
         log.debug("recorded {}", group);
     }

@@ -57,9 +57,14 @@ public final class Watchdog {
         return new Watchdog(pipe[1]);
     }
 
-    /** {@code + PID START OWN}: a child recorded (OWN 1: it leads its group; 0: it shares the JVM's). */
-    public void recorded(int pid, long startTime, boolean ownGroup) {
-        send("+ " + pid + " " + startTime + " " + (ownGroup ? 1 : 0) + "\n");
+    /**
+     * {@code + PID START OWN [FD]}: a child recorded (OWN 1: it leads its group; 0: it shares the
+     * JVM's). FD is this JVM's pidfd on it, which the watchdog copies (pidfd_getfd(2)) so that its
+     * proof of ownership does not depend on reading the line before the JDK reaps the child.
+     */
+    public void recorded(int pid, long startTime, boolean ownGroup, int pidfd) {
+        String line = "+ " + pid + " " + startTime + " " + (ownGroup ? 1 : 0);
+        send(pidfd >= 0 ? line + " " + pidfd + "\n" : line + "\n");
     }
 
     /** {@code - PID}: the child's group is gone; forget it. */

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -50,6 +50,8 @@ class WatchdogTest {
     private static final int O_CLOEXEC = 02000000;
     private static final long FIONREAD = 0x541B;
     private static final String TWO_SLEEPS = "sleep 1000 & sleep 1000 & wait";
+    /** What /proc/PID/fd shows for a pidfd. */
+    private static final String PIDFD = "anon_inode:[pidfd]";
 
     /** The libc calls Java lacks: a pipe of our own, signals, the bytes waiting in a pipe. */
     interface C extends Library {
@@ -98,7 +100,7 @@ class WatchdogTest {
     }
 
     @Test
-    void detaches_into_a_session_of_its_own_and_keeps_only_fds_0_1_2() throws Exception {
+    void detaches_into_a_session_of_its_own_and_keeps_only_fds_0_1_2_and_a_pidfd_on_the_jvm() throws Exception {
         Watchdog w = startWatchdog(2000, true); // asserts that the process the JDK started exited 0
         // chdir("/") follows setsid(), which startWatchdog waited for.
         Path cwd = Path.of("/proc/" + w.proc.pid + "/cwd");
@@ -107,8 +109,9 @@ class WatchdogTest {
         assertEquals(w.proc.pid, s.sid, "leads a session of its own");
         assertEquals(w.proc.pid, s.pgid, "and a group of its own");
         assertNotEquals(ProcessHandle.current().pid(), s.ppid, "not a child of the JVM");
-        assertEquals(List.of("0", "1", "2"), fds(w.proc.pid).stream().map(f -> f[0]).collect(Collectors.toList()));
+        assertEquals(List.of("0", "1", "2", "3"), fds(w.proc.pid).stream().map(f -> f[0]).collect(Collectors.toList()));
         assertTrue(fds(w.proc.pid).get(0)[1].startsWith("pipe:"), "stdin is the pipe");
+        assertEquals(PIDFD, fds(w.proc.pid).get(3)[1], "a pidfd on the JVM, to copy the JVM's pidfds from");
         assertEquals("/", Files.readSymbolicLink(cwd).toString());
         assertEquals("", w.stderr());
     }
@@ -200,10 +203,10 @@ class WatchdogTest {
         Watchdog w = startWatchdog(2000, true);
         Group g = ownGroup(TWO_SLEEPS, 3);
         w.send(g.record(1));
-        awaitTrue(() -> fds(w.proc.pid).size() == 4, "a pidfd for the recorded child");
-        assertEquals("anon_inode:[pidfd]", fds(w.proc.pid).get(3)[1]);
+        awaitTrue(() -> fds(w.proc.pid).size() == 5, "a pidfd for the recorded child");
+        assertEquals(PIDFD, fds(w.proc.pid).get(4)[1]);
         w.send("- " + g.pid + "\n");
-        awaitTrue(() -> fds(w.proc.pid).size() == 3, "the pidfd closed");
+        awaitTrue(() -> fds(w.proc.pid).size() == 4, "the pidfd closed");
         w.closeStdin();
         w.awaitExit();
         assertAllAlive(g.members);
@@ -219,34 +222,72 @@ class WatchdogTest {
         if (pidfd) {
             w.send("sync\n"); // once it has complained about this line, it has handled the one before
             awaitTrue(() -> w.stderr().contains("\"sync\""), "the watchdog reads its pipe");
-            assertEquals(3, fds(w.proc.pid).size(), "no pidfd kept for a process that is not the recorded one");
+            assertEquals(4, fds(w.proc.pid).size(), "no pidfd kept for a process that is not the recorded one");
         }
         w.closeStdin();
         w.awaitExit();
         assertAllAlive(g.members);
     }
 
-    @ParameterizedTest(name = "pidfd={0}, recorded while the leader lived={1}")
-    @CsvSource({"true, true", "true, false", "false, true"})
-    void ends_a_group_whose_leader_is_gone(boolean pidfd, boolean recordFirst) throws Exception {
-        // With a pidfd opened while the leader lived, the kernel still finds its group once it is
-        // reaped; without one, the members prove it: the JVM's session, younger than the leader.
-        Watchdog w = startWatchdog(2000, pidfd);
+    /** How the watchdog knows a group is ours once its leader has been reaped. */
+    enum Proof {
+        /** The watchdog read "+" while the leader lived and opened a pidfd on it itself. */
+        OWN_PIDFD,
+        /** It read "+" only after the JDK reaped the leader, and copies the JVM's pidfd (FD). */
+        JVM_PIDFD,
+        /** No pidfds: every live member is in the JVM's session and no older than the leader. */
+        SESSION
+    }
+
+    @ParameterizedTest
+    @EnumSource(Proof.class)
+    void ends_a_group_whose_leader_is_gone(Proof proof) throws Exception {
+        // With a pidfd opened while the leader lived, the kernel still finds its group once it is reaped.
+        assumeTrue(proof != Proof.SESSION || jvmSid() != 0,
+                "this JVM's session leader is not in its PID namespace (getsid(0) = 0): no session to prove ownership with");
+        // A session that is not ours for the pidfd cases, so that only the pidfd can prove it.
+        Watchdog w = proof == Proof.SESSION ? startWatchdog(2000, false) : startWatchdog(2000, true, jvmSid() + 1);
         Group g = ownGroup("sleep 1000 & sleep 1000 & read x", 3);
-        if (recordFirst) {
-            w.send(g.record(1));
+        int jvmPidfd = proof == Proof.JVM_PIDFD ? Pidfd.open(g.pid) : -1;
+        try {
+            if (proof != Proof.JVM_PIDFD) {
+                w.send(g.record(1));
+            }
+            g.process.getOutputStream().close();
+            assertTrue(g.process.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS), "the leader exits (and the JDK reaps it)");
+            List<Stat> orphans = g.members.subList(1, 3);
+            assertAllAlive(orphans);
+            if (proof == Proof.JVM_PIDFD) {
+                assertTrue(jvmPidfd >= 0, "pidfd_open: errno " + -jvmPidfd);
+                w.send("+ " + g.pid + " " + g.start + " 1 " + jvmPidfd + "\n");
+            }
+            long closed = w.closeStdin();
+            awaitDead(orphans, closed, 2000 + 1000);
+            w.awaitExit();
+            assertEquals("", w.stderr());
+        } finally {
+            if (jvmPidfd >= 0) {
+                libc.close(jvmPidfd);
+            }
         }
+    }
+
+    @Test
+    void without_the_jvms_pidfd_a_group_whose_leader_was_reaped_is_proven_by_the_session_alone() throws Exception {
+        // The same line, read after the reap, without FD: the watchdog cannot open a pidfd any more.
+        Watchdog w = startWatchdog(2000, true);
+        Group g = ownGroup("sleep 1000 & sleep 1000 & read x", 3);
         g.process.getOutputStream().close();
-        assertTrue(g.process.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS), "the leader exits (and the JDK reaps it)");
-        List<Stat> orphans = g.members.subList(1, 3);
-        assertAllAlive(orphans);
-        if (!recordFirst) {
-            w.send(g.record(1));
-        }
+        assertTrue(g.process.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS));
+        w.send(g.record(1));
         long closed = w.closeStdin();
-        awaitDead(orphans, closed, 2000 + 1000);
+        if (jvmSid() != 0) {
+            awaitDead(g.members.subList(1, 3), closed, 2000 + 1000);
+        } else {
+            w.awaitExit(); // no proof at all: left alone
+            assertAllAlive(g.members.subList(1, 3));
+        }
         w.awaitExit();
-        assertEquals("", w.stderr());
     }
 
     @ParameterizedTest(name = "wrong {0}")
