@@ -84,7 +84,9 @@ class TerminalIT {
         }
 
         static Pty start(ChildJvm jvm) throws IOException {
-            String command = jvm.command().stream().map(Pty::quote).collect(Collectors.joining(" "));
+            // A JVM started with SIGINT ignored (Maven in the background) would never see Ctrl-C, nor its child.
+            String command = InheritedSignals.withDefaultDispositions(jvm.command()).stream().map(Pty::quote)
+                    .collect(Collectors.joining(" "));
             List<String> argv = new ArrayList<>(List.of("script", "-qfec", "exec " + command, "/dev/null"));
             ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
             pb.environment().put(Mark.ENV, jvm.mark().token());
