@@ -14,7 +14,7 @@ import java.lang.invoke.MethodHandle;
  */
 public final class TetherBridge {
 
-    /** (String[] cmdarray, String dir, Redirect[] redirects, Object launchMechanism) String[]: the command to start. */
+    /** (String[] cmdarray, Map env, String dir, Redirect[] redirects, Object launchMechanism) String[]: the command to start. */
     private static volatile MethodHandle command;
     /** (byte[] jdkHelperPath) byte[]: the spawn helper the JDK is to run. */
     private static volatile MethodHandle helperPath;
@@ -32,14 +32,14 @@ public final class TetherBridge {
     private TetherBridge() {
     }
 
-    public static String[] command(String[] cmdarray, String dir, ProcessBuilder.Redirect[] redirects,
-            Object launchMechanism) {
+    public static String[] command(String[] cmdarray, java.util.Map<String, String> env, String dir,
+            ProcessBuilder.Redirect[] redirects, Object launchMechanism) {
         MethodHandle hook = command;
         if (hook == null) {
             return cmdarray;
         }
         try {
-            return (String[]) hook.invokeExact(cmdarray, dir, redirects, launchMechanism);
+            return (String[]) hook.invokeExact(cmdarray, env, dir, redirects, launchMechanism);
         } catch (Throwable t) {
             return cmdarray;
         }

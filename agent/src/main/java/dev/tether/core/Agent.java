@@ -43,7 +43,9 @@ public final class Agent {
         }
         Log.setLevel(options.log());
         try {
-            ProcessImplTransformer.install(inst, new SpawnHooks(options, Agent.class.getClassLoader()));
+            // PID 1 of a PID namespace inherits every orphan in it (pid_namespaces(7)), from the start.
+            boolean pid1 = ProcessHandle.current().pid() == 1;
+            ProcessImplTransformer.install(inst, new SpawnHooks(options, Agent.class.getClassLoader(), pid1));
         } catch (Throwable t) {
             Log.get(Agent.class).warn("not active; child processes will not be stopped when the JVM exits", t);
         }

@@ -41,7 +41,14 @@ final class NativeModule {
     private NativeModule() {
     }
 
-    static void define(ClassLoader loader) throws IOException, URISyntaxException {
+    private static boolean defined;
+
+    /** Once per JVM, whichever thread needs JNA first (the first spawn, or the orphan reaper). */
+    static synchronized void define(ClassLoader loader) throws IOException, URISyntaxException {
+        if (defined) {
+            return;
+        }
+        defined = true; // a second attempt after a failure would fail on the module name, not explain it
         // Before the first JNA class is defined: see JnaProperties.
         // Stage one's loader takes the rewriter through a JDK interface (it is invisible from here).
         @SuppressWarnings("unchecked")

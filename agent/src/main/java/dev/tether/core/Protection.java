@@ -17,8 +17,11 @@ import dev.tether.reaper.Reaper;
 import dev.tether.registry.GroupRegistry;
 import dev.tether.registry.ProcessGroup;
 import dev.tether.shutdown.ShutdownCleanup;
+import dev.tether.strict.Escapees;
 import dev.tether.watchdog.Watchdog;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 
 /**
@@ -28,6 +31,7 @@ import org.slf4j.Logger;
  */
 final class Protection {
     private static final Logger log = Log.get(Protection.class);
+    private static final int PR_SET_CHILD_SUBREAPER = 36; // linux/prctl.h
 
     private final LauncherFiles launcher;
     private final ProgramResolver resolver;
@@ -36,6 +40,8 @@ final class Protection {
     private final GroupRegistry registry;
     private final TerminalPolicy terminal;
     private Watchdog watchdog;
+    /** Strict mode only. */
+    private Escapees escapees;
 
     private Protection(LauncherFiles launcher, boolean pidfds, GroupSignaller signaller, TerminalPolicy terminal) {
         this.launcher = launcher;
@@ -46,7 +52,8 @@ final class Protection {
         this.registry = new GroupRegistry(signaller::emptyGroups, this::dropped);
     }
 
-    static Protection activate(Options options, ClassLoader resources) throws IOException {
+    /** @param reapOrphans starts reaping orphans, which strict mode makes the JVM's (a subreaper's) */
+    static Protection activate(Options options, ClassLoader resources, Runnable reapOrphans) throws IOException {
         long start = System.nanoTime();
         LauncherFiles launcher = LauncherFiles.extract(resources);
         long extracted = System.nanoTime();
@@ -57,9 +64,14 @@ final class Protection {
         GroupSignaller signaller = new GroupSignaller(libc, pidfdGroups);
         Protection protection = new Protection(launcher, pidfdGroups, signaller, new TerminalPolicy(libc));
         protection.watchdog = startWatchdog(launcher, options, libc);
+        if (options.strict()) {
+            protection.escapees = new Escapees();
+            becomeSubreaper(reapOrphans);
+        }
         Watchdog watchdog = protection.watchdog;
         new ShutdownCleanup(protection.registry, new Reaper(signaller), options.grace(),
-                protection::forwardInterrupt, watchdog == null ? () -> { } : watchdog::goodbye).install();
+                protection::forwardInterrupt, protection::escapees,
+                watchdog == null ? () -> { } : watchdog::goodbye).install();
         if (log.isDebugEnabled()) {
             long done = System.nanoTime();
             log.debug("active in {} ms (extract {}, JNA {}, rest {}): launcher {}, group signals through {}",
@@ -81,6 +93,50 @@ final class Protection {
         } catch (IOException | RuntimeException e) {
             log.warn("no watchdog ({}); children will not be stopped if the JVM is killed or crashes", e.toString());
             return null;
+        }
+    }
+
+    /**
+     * Strict mode: orphans below the JVM are re-parented to it rather than to init, so that the ones that
+     * left their group stay within reach (prctl(2) PR_SET_CHILD_SUBREAPER, Linux 3.4). The JVM then
+     * inherits zombies the JDK does not reap: the orphan reaper does.
+     */
+    private static void becomeSubreaper(Runnable reapOrphans) {
+        if (!Platform.isLinux()) {
+            log.warn("strict mode: no child subreaper on this platform; a descendant that left its group is "
+                    + "stopped at exit only while its parent lives");
+            return;
+        }
+        if (Syscalls.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) {
+            log.warn("strict mode: cannot become a child subreaper (errno {}); a descendant that left its group "
+                    + "is stopped at exit only while its parent lives", Syscalls.errno());
+            return;
+        }
+        reapOrphans.run();
+    }
+
+    /** Strict mode: what left the recorded groups, each to be signalled with its descendants. */
+    private List<ProcessGroup> escapees(List<ProcessGroup> recorded) {
+        if (escapees == null) {
+            return List.of();
+        }
+        List<Integer> pgids = new ArrayList<>();
+        for (ProcessGroup group : recorded) {
+            if (group.ownGroup()) {
+                pgids.add(group.pgid());
+            }
+        }
+        List<ProcessGroup> found = new ArrayList<>();
+        for (ProcStat p : escapees.find(pgids, launcher.watchdog())) {
+            found.add(new ProcessGroup(p.pid, false, p.startTime, -1, "escapee " + p.pid));
+        }
+        return found;
+    }
+
+    /** A spawn left alone (exclude option, opt-out variable): strict mode must not take it for an escapee. */
+    void spare(int pid) {
+        if (escapees != null) {
+            escapees.spare(pid);
         }
     }
 

@@ -1,8 +1,12 @@
 package dev.tether.core;
 
 import dev.tether.log.Log;
+import dev.tether.options.OptOut;
 import dev.tether.options.Options;
+import dev.tether.orphans.OrphanReaper;
+import dev.tether.orphans.SpawnLedger;
 import java.security.AccessController;
+import java.util.Map;
 import java.security.PrivilegedAction;
 
 /**
@@ -26,24 +30,57 @@ public final class SpawnHooks {
 
     private final Options options;
     private final ClassLoader resources;
+    /** Null unless orphans are reaped (the JVM is PID 1, or strict mode): then it sees every spawn. */
+    private final SpawnLedger ledger;
+    private OrphanReaper orphanReaper;
     private final ThreadLocal<Spawn> current = new ThreadLocal<>();
     private final ThreadLocal<Boolean> activating = new ThreadLocal<>();
     private volatile Protection protection;
     private volatile boolean unavailable;
 
-    public SpawnHooks(Options options, ClassLoader resources) {
+    public SpawnHooks(Options options, ClassLoader resources, boolean reapOrphansNow) {
         this.options = options;
         this.resources = resources;
+        this.ledger = reapOrphansNow || options.strict() ? new SpawnLedger() : null;
+        if (reapOrphansNow) {
+            reapOrphans();
+        }
     }
 
-    public String[] command(String[] cmd, String dir, ProcessBuilder.Redirect[] redirects, Object launchMechanism) {
+    /** Starts the orphan reaper once (PID 1: from the start; strict mode: once the JVM is a subreaper). */
+    synchronized void reapOrphans() {
+        if (orphanReaper == null) {
+            orphanReaper = new OrphanReaper(ledger, () -> {
+                try {
+                    NativeModule.define(resources);
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot load JNA", e);
+                }
+            });
+            orphanReaper.start();
+        }
+    }
+
+    public String[] command(String[] cmd, Map<String, String> env, String dir, ProcessBuilder.Redirect[] redirects,
+            Object launchMechanism) {
+        if (ledger != null) {
+            ledger.begin();
+        }
         forget(); // a previous spawn on this thread that failed in the JDK
         if (unavailable || activating.get() != null) {
             return cmd;
         }
+        boolean spared = options.exclude().matches(cmd[0]) || OptOut.requested(env);
+        if (spared && !options.strict()) {
+            return cmd; // nothing to remember: not in a group of its own, not recorded
+        }
         return AccessController.doPrivileged((PrivilegedAction<String[]>) () -> {
             Protection active = protection();
             if (active == null) {
+                return cmd;
+            }
+            if (spared) {
+                begin(active, new Spawn(Route.SPARED, cmd[0])); // strict mode must not take it for an escapee
                 return cmd;
             }
             if (active.sharesForegroundTerminal(redirects)) {
@@ -79,12 +116,19 @@ public final class SpawnHooks {
     }
 
     public void started(int pid) {
+        if (ledger != null) {
+            ledger.started(pid);
+        }
         Spawn spawn = current.get();
         if (spawn != null) {
             current.remove();
             try {
                 AccessController.doPrivileged((PrivilegedAction<Void>) () -> {
-                    protection.record(pid, spawn.route != Route.JVM_GROUP, spawn.program);
+                    if (spawn.route == Route.SPARED) {
+                        protection.spare(pid);
+                    } else {
+                        protection.record(pid, spawn.route != Route.JVM_GROUP, spawn.program);
+                    }
                     return null;
                 });
             } finally {
@@ -126,7 +170,7 @@ public final class SpawnHooks {
                 activating.set(Boolean.TRUE);
                 try {
                     NativeModule.define(resources);
-                    protection = Protection.activate(options, resources);
+                    protection = Protection.activate(options, resources, this::reapOrphans);
                 } catch (Throwable t) {
                     disable("cannot protect this JVM's child processes", t);
                 } finally {
@@ -151,7 +195,9 @@ public final class SpawnHooks {
         /** FORK, VFORK: the command runs through the launcher, which puts it in a new group. */
         LAUNCHER,
         /** The child shares the JVM's foreground terminal: it stays in the JVM's group, recorded as a process. */
-        JVM_GROUP
+        JVM_GROUP,
+        /** Excluded, or opted out (strict mode only: remembered so that it is not taken for an escapee). */
+        SPARED
     }
 
     /** The decision taken in {@link #command} for the spawn in progress on this thread. */

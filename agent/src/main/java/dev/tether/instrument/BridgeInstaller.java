@@ -39,7 +39,7 @@ final class BridgeInstaller {
         MethodHandles.Lookup inBridge = MethodHandles.privateLookupIn(bridge, MethodHandles.lookup());
         MethodHandles.Lookup own = MethodHandles.lookup();
         set(inBridge, bridge, "command", own.findVirtual(SpawnHooks.class, "command",
-                methodType(String[].class, String[].class, String.class, ProcessBuilder.Redirect[].class,
+                methodType(String[].class, String[].class, java.util.Map.class, String.class, ProcessBuilder.Redirect[].class,
                         Object.class)).bindTo(hooks));
         set(inBridge, bridge, "helperPath", own.findVirtual(SpawnHooks.class, "helperPath",
                 methodType(byte[].class, byte[].class)).bindTo(hooks));

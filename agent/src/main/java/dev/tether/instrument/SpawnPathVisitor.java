@@ -11,7 +11,7 @@ import net.bytebuddy.jar.asm.Opcodes;
  * <ul>
  * <li>{@code start(String[] cmdarray, Map env, String dir, Redirect[] redirects, boolean)}, the static
  * method every ProcessBuilder.start, startPipeline and Runtime.exec reaches, begins with
- * {@code cmdarray = TetherBridge.command(cmdarray, dir, redirects, launchMechanism)};</li>
+ * {@code cmdarray = TetherBridge.command(cmdarray, env, dir, redirects, launchMechanism)};</li>
  * <li>in the constructor, {@code GETSTATIC helperpath} is followed by {@code TetherBridge.helperPath},
  * so the JDK spawns Tether's helper in its place;</li>
  * <li>in the constructor, {@code forkAndExec(...)} is followed by {@code TetherBridge.started(pid)},
@@ -29,7 +29,7 @@ final class SpawnPathVisitor extends ClassVisitor {
     private static final String BRIDGE = "java/lang/TetherBridge";
     private static final String START = "([Ljava/lang/String;Ljava/util/Map;Ljava/lang/String;"
             + "[Ljava/lang/ProcessBuilder$Redirect;Z)Ljava/lang/Process;";
-    private static final String COMMAND = "([Ljava/lang/String;Ljava/lang/String;"
+    private static final String COMMAND = "([Ljava/lang/String;Ljava/util/Map;Ljava/lang/String;"
             + "[Ljava/lang/ProcessBuilder$Redirect;Ljava/lang/Object;)[Ljava/lang/String;";
 
     private String launchMechanismDescriptor;
@@ -65,6 +65,7 @@ final class SpawnPathVisitor extends ClassVisitor {
                 @Override
                 void insert() {
                     visitVarInsn(Opcodes.ALOAD, 0);
+                    visitVarInsn(Opcodes.ALOAD, 1);
                     visitVarInsn(Opcodes.ALOAD, 2);
                     visitVarInsn(Opcodes.ALOAD, 3);
                     visitFieldInsn(Opcodes.GETSTATIC, PROCESS_IMPL, "launchMechanism", launchMechanismDescriptor);

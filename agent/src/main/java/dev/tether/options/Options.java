@@ -21,21 +21,30 @@ public final class Options {
     static final String PROPERTY_PREFIX = "tether.";
     private static final String GRACE = "grace";
     private static final String LOG = "log";
+    private static final String STRICT = "strict";
+    private static final String EXCLUDE = "exclude";
     private static final String GRACE_FORM = "grace=<duration, e.g. 500ms or 2s>";
     private static final String LOG_FORM = "log=<off|warn|info|debug>";
-    private static final String ACCEPTED = "accepted options: " + GRACE_FORM + ", " + LOG_FORM;
+    private static final String STRICT_FORM = "strict=<true|false>";
+    private static final String EXCLUDE_FORM = "exclude=<program>[:<program>...] (a name, or an absolute path)";
+    private static final String ACCEPTED = "accepted options: " + GRACE_FORM + ", " + LOG_FORM + ", " + STRICT_FORM
+            + ", " + EXCLUDE_FORM;
     private static final int MAX_DIGITS = 9;
 
     private final Duration grace;
     private final LogLevel log;
+    private final boolean strict;
+    private final Exclusions exclude;
 
-    private Options(Duration grace, LogLevel log) {
+    private Options(Duration grace, LogLevel log, boolean strict, Exclusions exclude) {
         this.grace = grace;
         this.log = log;
+        this.strict = strict;
+        this.exclude = exclude;
     }
 
     public static Options defaults() {
-        return new Options(DEFAULT_GRACE, DEFAULT_LOG);
+        return new Options(DEFAULT_GRACE, DEFAULT_LOG, false, Exclusions.NONE);
     }
 
     /** Parses system properties named {@code tether.*}, then the agent arguments over them. */
@@ -67,6 +76,8 @@ public final class Options {
         }
         Duration grace = DEFAULT_GRACE;
         LogLevel log = DEFAULT_LOG;
+        boolean strict = false;
+        Exclusions exclude = Exclusions.NONE;
         for (Setting s : settings.values()) {
             switch (s.name) {
                 case GRACE:
@@ -75,12 +86,18 @@ public final class Options {
                 case LOG:
                     log = parseLog(s);
                     break;
+                case STRICT:
+                    strict = parseBoolean(s);
+                    break;
+                case EXCLUDE:
+                    exclude = parseExclusions(s);
+                    break;
                 default:
                     throw new OptionException("tether: unknown option \"" + s.name + "\" (from " + s.source + "); "
                             + ACCEPTED);
             }
         }
-        return new Options(grace, log);
+        return new Options(grace, log, strict, exclude);
     }
 
     /** Digits then {@code ms} or {@code s}. No regex: java.util.regex costs JVM start-up time for every host. */
@@ -115,6 +132,28 @@ public final class Options {
         }
     }
 
+    private static boolean parseBoolean(Setting s) throws OptionException {
+        switch (s.value) {
+            case "true":
+                return true;
+            case "false":
+                return false;
+            default:
+                throw bad(s, STRICT_FORM);
+        }
+    }
+
+    /** Colon-separated, as PATH: a comma would end the option in the agent arguments. */
+    private static Exclusions parseExclusions(Setting s) throws OptionException {
+        String[] programs = s.value.split(":", -1);
+        for (String program : programs) {
+            if (program.isEmpty() || (program.indexOf('/') >= 0 && !program.startsWith("/"))) {
+                throw bad(s, EXCLUDE_FORM);
+            }
+        }
+        return new Exclusions(programs);
+    }
+
     private static OptionException bad(Setting s, String form) {
         return new OptionException("tether: bad value \"" + s.value + "\" for option " + s.name
                 + " (from " + s.source + "); accepted form: " + form);
@@ -126,6 +165,16 @@ public final class Options {
 
     public LogLevel log() {
         return log;
+    }
+
+    /** Also end descendants that left their group (setsid, setpgid), as a child subreaper. */
+    public boolean strict() {
+        return strict;
+    }
+
+    /** Programs never wrapped or tracked. */
+    public Exclusions exclude() {
+        return exclude;
     }
 
     private static final class Setting {

@@ -62,21 +62,41 @@ public final class ProcScan {
         return found;
     }
 
+    /** @return the children of {@code pid}, zombies included. */
+    static List<ProcStat> childrenOf(int pid) {
+        List<ProcStat> children = new ArrayList<>();
+        for (ProcStat stat : processes(true)) {
+            if (stat.ppid == pid) {
+                children.add(stat);
+            }
+        }
+        return children;
+    }
+
     private static List<ProcStat> liveProcesses() {
-        List<ProcStat> live = new ArrayList<>();
+        return processes(false);
+    }
+
+    /** @return every process, zombies included. */
+    public static List<ProcStat> all() {
+        return processes(true);
+    }
+
+    private static List<ProcStat> processes(boolean withZombies) {
+        List<ProcStat> found = new ArrayList<>();
         String[] entries = new File("/proc").list();
         if (entries == null) {
-            return live;
+            return found;
         }
         for (String entry : entries) {
             if (entry.isEmpty() || !Character.isDigit(entry.charAt(0))) {
                 continue;
             }
             ProcStat stat = ProcStat.read(Integer.parseInt(entry));
-            if (stat != null && !stat.isZombie()) {
-                live.add(stat);
+            if (stat != null && (withZombies || !stat.isZombie())) {
+                found.add(stat);
             }
         }
-        return live;
+        return found;
     }
 }

@@ -5,11 +5,13 @@ import dev.tether.reaper.Reaper;
 import dev.tether.registry.GroupRegistry;
 import dev.tether.registry.ProcessGroup;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import org.slf4j.Logger;
 
 /**
@@ -25,20 +27,23 @@ public final class ShutdownCleanup {
     private final Reaper reaper;
     private final Duration grace;
     private final BooleanSupplier forwardInterrupt;
+    private final Function<List<ProcessGroup>, List<ProcessGroup>> escapees;
     private final Runnable afterwards;
     private final AtomicBoolean begun = new AtomicBoolean();
     private final CountDownLatch done = new CountDownLatch(1);
 
     /**
      * @param forwardInterrupt forwards a SIGINT to the groups if it came from the terminal; says whether it did
+     * @param escapees given the recorded groups, the processes that left them (strict mode), or none
      * @param afterwards runs once the groups are gone (tells the watchdog it is not needed)
      */
     public ShutdownCleanup(GroupRegistry registry, Reaper reaper, Duration grace, BooleanSupplier forwardInterrupt,
-            Runnable afterwards) {
+            Function<List<ProcessGroup>, List<ProcessGroup>> escapees, Runnable afterwards) {
         this.registry = registry;
         this.reaper = reaper;
         this.grace = grace;
         this.forwardInterrupt = forwardInterrupt;
+        this.escapees = escapees;
         this.afterwards = afterwards;
     }
 
@@ -83,9 +88,19 @@ public final class ShutdownCleanup {
     private void reapAll() {
         try {
             List<ProcessGroup> groups = registry.close();
-            Reaper.Outcome outcome = reaper.reap(groups, grace);
-            afterwards.run();
+            List<ProcessGroup> targets = new ArrayList<>(groups);
+            targets.addAll(escapees.apply(groups)); // found while their parents live, before the signals
+            Reaper.Outcome outcome = reaper.reap(targets, grace);
             report(outcome);
+            // Strict mode: a fork during the grace period, from an escapee or a process that has left since.
+            for (int pass = 0; pass < 2; pass++) {
+                List<ProcessGroup> late = escapees.apply(groups);
+                if (late.isEmpty()) {
+                    break;
+                }
+                report(reaper.reap(late, grace));
+            }
+            afterwards.run();
         } catch (Throwable t) {
             log.warn("could not stop the child processes at exit", t);
         } finally {

@@ -59,6 +59,16 @@ class OptionsIT {
     }
 
     @Test
+    void bad_strict_value_stops_the_jvm_before_main() {
+        assertRejected(agentArgs("strict=yes"), "strict", "strict=<true|false>");
+    }
+
+    @Test
+    void bad_exclude_list_stops_the_jvm_before_main() {
+        assertRejected(agentArgs("exclude=sshd::cron"), "exclude", "exclude=<program>[:<program>...]");
+    }
+
+    @Test
     void bad_grace_in_a_system_property_stops_the_jvm_before_main() {
         assertRejected(ChildJvm.of(Jdk.current(), marks.next()).withAgent("").jvmFlag("-Dtether.grace=abc"),
                 "grace", GRACE_FORM);

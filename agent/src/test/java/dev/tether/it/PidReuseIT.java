@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Disabled;
@@ -83,7 +82,7 @@ class PidReuseIT {
 
     @BeforeAll
     static void needsPidNamespaces() {
-        String why = namespaceUnavailable();
+        String why = PidNamespace.unavailable();
         if (why != null) {
             ItLog.line("REUSE skipped: " + why);
         }
@@ -143,7 +142,7 @@ class PidReuseIT {
         Path work = Files.createDirectories(dir.resolve("work-" + scenario));
         List<String> jvm = ChildJvm.of(Jdk.current(), mark).withAgent("grace=" + GRACE + ",log=debug")
                 .main(ReuseHost.class, watchdogBehind ? new String[] {"3", "pause"} : new String[] {"3"}).command();
-        List<String> command = new ArrayList<>(List.of("unshare", "--pid", "--fork", "--mount-proc", "--kill-child"));
+        List<String> command = new ArrayList<>(PidNamespace.UNSHARE);
         if (ownSession) {
             command.addAll(List.of("setsid", "--wait")); // PID 1 leads a session, as a container's init does
         }
@@ -171,29 +170,6 @@ class PidReuseIT {
             return o;
         } finally {
             mark.sweep(); // the namespace ends with its PID 1; whatever got out is marked
-        }
-    }
-
-    /** Null if a PID namespace with a writable ns_last_pid can be made here, else why not. */
-    private static String namespaceUnavailable() {
-        List<String> probe = List.of("unshare", "--pid", "--fork", "--mount-proc", "--kill-child", "sh", "-c",
-                "cat /proc/sys/kernel/ns_last_pid > /proc/sys/kernel/ns_last_pid && command -v setsid bash >/dev/null");
-        try {
-            Process p = new ProcessBuilder(probe).redirectErrorStream(true).start();
-            p.getOutputStream().close();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return "'" + String.join(" ", probe) + "' did not finish in 30 s";
-            }
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            return p.exitValue() == 0 ? null
-                    : "'" + String.join(" ", probe) + "' exited with " + p.exitValue() + ": " + out
-                            + " (needs root, or CAP_SYS_ADMIN, and util-linux unshare)";
-        } catch (IOException e) {
-            return "cannot run unshare: " + e.getMessage();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted";
         }
     }
 

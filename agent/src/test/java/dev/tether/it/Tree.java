@@ -27,6 +27,14 @@ public final class Tree {
      */
     public static final Tree LEADER_EXITED = new Tree("leader-exited", "sleep 1000 & exit 0", 1);
 
+    /**
+     * Strict mode's cases: a sleep in the shell's group (1000), one that left it with setsid (1001),
+     * one that also lost its parent (1002: double fork, re-parented), and one that left it but asked
+     * to be left alone (1003, TETHER_DETACH): 5 processes with the shell.
+     */
+    public static final Tree ESCAPES = new Tree("escapes",
+            "sleep 1000 & setsid sleep 1001 & (setsid sleep 1002 &); TETHER_DETACH=1 setsid sleep 1003 & wait", 5);
+
     public final String name;
     public final String command;
     /** Processes in the tree once it is up, the JVM not counted. */

@@ -1,6 +1,7 @@
 package dev.tether.options;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -120,5 +121,33 @@ class OptionsTest {
     void a_misspelt_system_property_is_refused() {
         String message = failure(null, property("tether.gracee", "1s"));
         assertTrue(message.contains("unknown option \"gracee\"") && message.contains("-Dtether.gracee"), message);
+    }
+
+    @Test
+    void strict_is_off_by_default_and_takes_true_or_false() throws OptionException {
+        assertFalse(parse("").strict());
+        assertTrue(parse("strict=true").strict());
+        assertFalse(parse("strict=false").strict());
+        String message = failure("strict=yes");
+        assertTrue(message.contains("\"yes\"") && message.contains("strict=<true|false>"), message);
+    }
+
+    @Test
+    void exclude_matches_a_name_anywhere_and_an_absolute_path_exactly() throws OptionException {
+        Exclusions exclude = parse("exclude=sshd:/opt/bin/agent").exclude();
+        assertTrue(exclude.matches("sshd"));
+        assertTrue(exclude.matches("/usr/sbin/sshd"));
+        assertTrue(exclude.matches("/opt/bin/agent"));
+        assertFalse(exclude.matches("agent"));
+        assertFalse(exclude.matches("/usr/sbin/sshd-keygen"));
+        assertTrue(parse("").exclude().isEmpty());
+    }
+
+    @Test
+    void exclude_refuses_empty_entries_and_relative_paths() {
+        for (String bad : new String[] {"exclude=", "exclude=a::b", "exclude=bin/sshd"}) {
+            String message = failure(bad);
+            assertTrue(message.contains("exclude=<program>[:<program>...]"), message);
+        }
     }
 }

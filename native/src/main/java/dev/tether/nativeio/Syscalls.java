@@ -30,6 +30,12 @@ public final class Syscalls {
     /** write(2). */
     public static native long write(int fd, byte[] buffer, long count);
 
+    /** waitpid(2); {@code status} may be null. */
+    public static native int waitpid(int pid, int[] status, int options);
+
+    /** prctl(2) (Linux). */
+    public static native int prctl(int option, long a2, long a3, long a4, long a5);
+
     /** errno of this thread's last call above. */
     public static int errno() {
         return Native.getLastError();
