@@ -52,8 +52,12 @@ final class Protection {
         this.registry = new GroupRegistry(signaller::emptyGroups, this::dropped);
     }
 
-    /** @param reapOrphans starts reaping orphans, which strict mode makes the JVM's (a subreaper's) */
-    static Protection activate(Options options, ClassLoader resources, Runnable reapOrphans) throws IOException {
+    /**
+     * @param reapOrphans starts reaping orphans, which strict mode makes the JVM's (a subreaper's)
+     * @param seal run as the JVM's very last shutdown step (see ShutdownCleanup)
+     */
+    static Protection activate(Options options, ClassLoader resources, Runnable reapOrphans, Runnable seal)
+            throws IOException {
         long start = System.nanoTime();
         LauncherFiles launcher = LauncherFiles.extract(resources);
         long extracted = System.nanoTime();
@@ -71,7 +75,7 @@ final class Protection {
         Watchdog watchdog = protection.watchdog;
         new ShutdownCleanup(protection.registry, new Reaper(signaller), options.grace(),
                 protection::forwardInterrupt, protection::escapees,
-                watchdog == null ? () -> { } : watchdog::goodbye).install();
+                watchdog == null ? () -> { } : watchdog::goodbye).install(seal);
         if (log.isDebugEnabled()) {
             long done = System.nanoTime();
             log.debug("active in {} ms (extract {}, JNA {}, rest {}): launcher {}, group signals through {}",
@@ -165,6 +169,10 @@ final class Protection {
         }
         log.debug("no PIDFD_SIGNAL_PROCESS_GROUP (errno {}): proving group ownership through /proc", -answer);
         return false;
+    }
+
+    void awaitSpawnsInFlight() {
+        registry.awaitSpawnsInFlight();
     }
 
     void spawning() {

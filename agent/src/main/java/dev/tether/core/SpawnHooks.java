@@ -7,6 +7,7 @@ import dev.tether.orphans.OrphanReaper;
 import dev.tether.orphans.SpawnLedger;
 import java.security.AccessController;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 import java.security.PrivilegedAction;
 
 /**
@@ -37,6 +38,8 @@ public final class SpawnHooks {
     private final ThreadLocal<Boolean> activating = new ThreadLocal<>();
     private volatile Protection protection;
     private volatile boolean unavailable;
+    /** Set by the JVM's last shutdown step: every hook has run, the JVM halts next. */
+    private volatile boolean sealed;
 
     public SpawnHooks(Options options, ClassLoader resources, boolean reapOrphansNow) {
         this.options = options;
@@ -67,6 +70,9 @@ public final class SpawnHooks {
             ledger.begin();
         }
         forget(); // a previous spawn on this thread that failed in the JDK
+        if (sealed) {
+            awaitHalt();
+        }
         if (unavailable || activating.get() != null) {
             return cmd;
         }
@@ -170,7 +176,7 @@ public final class SpawnHooks {
                 activating.set(Boolean.TRUE);
                 try {
                     NativeModule.define(resources);
-                    protection = Protection.activate(options, resources, this::reapOrphans);
+                    protection = Protection.activate(options, resources, this::reapOrphans, this::seal);
                 } catch (Throwable t) {
                     disable("cannot protect this JVM's child processes", t);
                 } finally {
@@ -178,6 +184,26 @@ public final class SpawnHooks {
                 }
             }
             return protection;
+        }
+    }
+
+    /**
+     * The JVM's last shutdown step: every shutdown hook has finished, the cleanup included, and the JVM
+     * halts as soon as this returns. A child forked from here on could outlive it unrecorded, so a
+     * spawn that begins now waits for the halt instead (no hook is left to wait for it); spawns
+     * already past that point are waited for, and find the registry closed and stop their child.
+     */
+    private void seal() {
+        sealed = true;
+        Protection active = protection;
+        if (active != null) {
+            active.awaitSpawnsInFlight();
+        }
+    }
+
+    private static void awaitHalt() {
+        while (true) {
+            LockSupport.park();
         }
     }
 

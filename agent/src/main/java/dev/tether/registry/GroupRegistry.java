@@ -104,12 +104,17 @@ public final class GroupRegistry {
      */
     public List<ProcessGroup> close() {
         closed = true;
+        awaitSpawnsInFlight();
+        synchronized (pruning) {
+            return new ArrayList<>(groups.values());
+        }
+    }
+
+    /** Waits (briefly) until no spawn is between the JDK's fork and {@link #record}. */
+    public void awaitSpawnsInFlight() {
         long deadline = System.nanoTime() + IN_FLIGHT_PATIENCE_NANOS;
         while (inFlight.get() > 0 && System.nanoTime() - deadline < 0) {
             LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
-        }
-        synchronized (pruning) {
-            return new ArrayList<>(groups.values());
         }
     }
 }

@@ -47,9 +47,13 @@ public final class ShutdownCleanup {
         this.afterwards = afterwards;
     }
 
-    /** @throws IllegalStateException if the JVM is already shutting down. */
-    public void install() {
+    /**
+     * @param last run after every shutdown hook has finished, right before the JVM halts
+     * @throws IllegalStateException if the JVM is already shutting down.
+     */
+    public void install(Runnable last) {
         Runtime.getRuntime().addShutdownHook(new Thread(this::runAndWait, "tether-shutdown"));
+        LastShutdownStep.register(last);
         SignalChain.install("TERM", this::beginIfJvmTerminates);
         SignalChain.install("HUP", this::beginIfJvmTerminates);
         SignalChain.install("INT", jvmTerminates -> {

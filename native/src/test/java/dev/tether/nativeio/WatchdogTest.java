@@ -177,6 +177,9 @@ class WatchdogTest {
         // only once it is continued. Without SIGCONT it would last until SIGKILL, at 5 s.
         Watchdog w = startWatchdog(5000, true);
         Group g = ownGroup("trap 'exit 0' TERM; " + TWO_SLEEPS, 3);
+        // A fork of the shell that has not exec'd sleep yet still has the trap: SIGTERM would only run
+        // it there, and the sleep it becomes would never see the signal.
+        awaitTrue(() -> g.members.subList(1, 3).stream().allMatch(m -> comm(m.pid).equals("sleep")), "the sleeps run");
         libc.kill(-g.pid, SIGSTOP);
         awaitTrue(() -> g.members.stream().allMatch(m -> stat(m.pid).state == 'T'), "the group is stopped");
         w.send(g.record(1));
@@ -593,6 +596,14 @@ class WatchdogTest {
         }
         fds.sort((a, b) -> Integer.parseInt(a[0]) - Integer.parseInt(b[0]));
         return fds;
+    }
+
+    private static String comm(int pid) {
+        try {
+            return Files.readString(Path.of("/proc/" + pid + "/comm")).trim();
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     private static String status(int pid, String field) throws IOException {
