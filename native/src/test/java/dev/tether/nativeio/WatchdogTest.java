@@ -256,6 +256,10 @@ class WatchdogTest {
             if (proof != Proof.JVM_PIDFD) {
                 w.send(g.record(1));
             }
+            if (proof == Proof.OWN_PIDFD) {
+                // It reads the line when it gets to it: the leader must still be alive then.
+                awaitTrue(() -> fds(w.proc.pid).size() == 5, "the watchdog opened a pidfd on the leader");
+            }
             g.process.getOutputStream().close();
             assertTrue(g.process.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS), "the leader exits (and the JDK reaps it)");
             List<Stat> orphans = g.members.subList(1, 3);
