@@ -76,33 +76,44 @@ public final class SpawnHooks {
         if (unavailable || activating.get() != null) {
             return cmd;
         }
+        try {
+            return AccessController.doPrivileged((PrivilegedAction<String[]>) () -> route(cmd, env, dir, redirects,
+                    launchMechanism));
+        } catch (RuntimeException | Error e) {
+            forget();
+            disable("cannot protect this child process", e); // the bridge would swallow it unseen
+            return cmd;
+        }
+    }
+
+    private String[] route(String[] cmd, Map<String, String> env, String dir, ProcessBuilder.Redirect[] redirects,
+            Object launchMechanism) {
+        // Privileged: reading the environment needs a permission the host's policy may not give.
         boolean spared = options.exclude().matches(cmd[0]) || OptOut.requested(env);
         if (spared && !options.strict()) {
             return cmd; // nothing to remember: not in a group of its own, not recorded
         }
-        return AccessController.doPrivileged((PrivilegedAction<String[]>) () -> {
-            Protection active = protection();
-            if (active == null) {
-                return cmd;
-            }
-            if (spared) {
-                begin(active, new Spawn(Route.SPARED, cmd[0])); // strict mode must not take it for an escapee
-                return cmd;
-            }
-            if (active.sharesForegroundTerminal(redirects)) {
-                begin(active, new Spawn(Route.JVM_GROUP, cmd[0]));
-                return cmd;
-            }
-            if (launchMechanism != null && "POSIX_SPAWN".equals(launchMechanism.toString())) {
-                begin(active, new Spawn(Route.HELPER, cmd[0]));
-                return cmd;
-            }
-            String[] wrapped = active.wrap(cmd, dir);
-            if (wrapped != cmd) {
-                begin(active, new Spawn(Route.LAUNCHER, cmd[0]));
-            }
-            return wrapped;
-        });
+        Protection active = protection();
+        if (active == null) {
+            return cmd;
+        }
+        if (spared) {
+            begin(active, new Spawn(Route.SPARED, cmd[0])); // strict mode must not take it for an escapee
+            return cmd;
+        }
+        if (active.sharesForegroundTerminal(redirects)) {
+            begin(active, new Spawn(Route.JVM_GROUP, cmd[0]));
+            return cmd;
+        }
+        if (launchMechanism != null && "POSIX_SPAWN".equals(launchMechanism.toString())) {
+            begin(active, new Spawn(Route.HELPER, cmd[0]));
+            return cmd;
+        }
+        String[] wrapped = active.wrap(cmd, dir);
+        if (wrapped != cmd) {
+            begin(active, new Spawn(Route.LAUNCHER, cmd[0]));
+        }
+        return wrapped;
     }
 
     public byte[] helperPath(byte[] jdkHelper) {
