@@ -119,8 +119,10 @@ class WatchdogTest {
     @Test
     void ignores_sighup_sigint_and_sigpipe_but_not_sigterm() throws Exception {
         Watchdog w = startWatchdog(2000, true);
-        long ignored = Long.parseUnsignedLong(status(w.proc.pid, "SigIgn"), 16);
         long bit = 1;
+        // SIGTERM returns to its default just after setsid(), which startWatchdog waited for.
+        awaitTrue(() -> (ignoredSignals(w.proc.pid) & bit << (SIGTERM - 1)) == 0, "SIGTERM at its default");
+        long ignored = ignoredSignals(w.proc.pid);
         assertEquals(bit << (SIGHUP - 1) | bit << (SIGINT - 1) | bit << (13 - 1),
                 ignored & (bit << (SIGHUP - 1) | bit << (SIGINT - 1) | bit << (13 - 1) | bit << (SIGTERM - 1)));
         assertEquals(0, Long.parseUnsignedLong(status(w.proc.pid, "SigBlk"), 16), "no signal blocked");
@@ -600,6 +602,14 @@ class WatchdogTest {
         }
         fds.sort((a, b) -> Integer.parseInt(a[0]) - Integer.parseInt(b[0]));
         return fds;
+    }
+
+    private static long ignoredSignals(int pid) {
+        try {
+            return Long.parseUnsignedLong(status(pid, "SigIgn"), 16);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static String comm(int pid) {
