@@ -26,6 +26,18 @@ public final class Agent {
     private Agent() {
     }
 
+    /**
+     * Through /proc/self (a link to /proc/PID): ProcessHandle.current() would cost every JVM's start-up
+     * about 18 ms here (ProcessHandleImpl's initialisation). No /proc (macOS): no PID namespaces either.
+     */
+    private static boolean isPid1() {
+        try {
+            return "1".equals(new java.io.File("/proc/self").getCanonicalFile().getName());
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
     private static void start(String agentArgs, java.lang.instrument.Instrumentation inst, boolean attached) {
         Options options;
         try {
@@ -44,7 +56,7 @@ public final class Agent {
         Log.setLevel(options.log());
         try {
             // PID 1 of a PID namespace inherits every orphan in it (pid_namespaces(7)), from the start.
-            boolean pid1 = ProcessHandle.current().pid() == 1;
+            boolean pid1 = isPid1();
             ProcessImplTransformer.install(inst, new SpawnHooks(options, Agent.class.getClassLoader(), pid1));
         } catch (Throwable t) {
             Log.get(Agent.class).warn("not active; child processes will not be stopped when the JVM exits", t);
