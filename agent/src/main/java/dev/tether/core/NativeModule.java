@@ -53,7 +53,7 @@ final class NativeModule {
         // Stage one's loader takes the rewriter through a JDK interface (it is invisible from here).
         @SuppressWarnings("unchecked")
         BiConsumer<String, UnaryOperator<byte[]>> rewrite = (BiConsumer<String, UnaryOperator<byte[]>>) loader;
-        rewrite.accept("com.sun.jna.", new JnaPropertyCalls());
+        rewrite.accept("com.sun.jna.", new JnaRedirects());
         ModuleDescriptor descriptor = ModuleDescriptor.newAutomaticModule(NAME).packages(packages()).build();
         ModuleReference reference = new ModuleReference(descriptor, null) {
             @Override

@@ -1,12 +1,13 @@
 package dev.tether.core;
 
-import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import dev.tether.launch.LauncherFiles;
 import dev.tether.launch.ProgramResolver;
 import dev.tether.log.Log;
 import dev.tether.nativeio.Errno;
-import dev.tether.nativeio.LibC;
+import dev.tether.nativeio.JnaLogging;
+import dev.tether.nativeio.JnaProperties;
+import dev.tether.nativeio.LinuxSyscalls;
 import dev.tether.nativeio.Pidfd;
 import dev.tether.nativeio.Signals;
 import dev.tether.nativeio.Syscalls;
@@ -59,15 +60,23 @@ final class Protection {
     static Protection activate(Options options, ClassLoader resources, Runnable reapOrphans, Runnable seal)
             throws IOException {
         long start = System.nanoTime();
-        LauncherFiles launcher = LauncherFiles.extract(resources);
+        // JNA's own library goes next to the launcher: JNA would otherwise unpack it itself, into a
+        // temporary file under ~/.cache/JNA (a trace on the host's disk), after listing that directory.
+        String dispatch = System.mapLibraryName("jnidispatch").replace(".dylib", ".jnilib"); // as JNA names it
+        LauncherFiles launcher = LauncherFiles.extract(resources, "com/sun/jna/" + Platform.RESOURCE_PREFIX + "/" + dispatch);
+        JnaLogging.sink = message -> log.debug("{}", message);
+        if (launcher.libraryDir() != null) {
+            JnaProperties.setProperty("jna.boot.library.path", launcher.libraryDir());
+            JnaProperties.setProperty("jna.nounpack", "true");
+        }
         long extracted = System.nanoTime();
         // The exact soname: a bare "c" would send JNA searching, on Linux through `ldconfig -p`.
-        LibC libc = Native.load(Platform.C_LIBRARY_NAME, LibC.class);
+        Syscalls.errno(); // binds libc (Native.register): JNA loads here
         long bound = System.nanoTime();
         boolean pidfdGroups = Pidfd.platformHasPidfd() && kernelSignalsGroupsThroughPidfd();
-        GroupSignaller signaller = new GroupSignaller(libc, pidfdGroups);
-        Protection protection = new Protection(launcher, pidfdGroups, signaller, new TerminalPolicy(libc));
-        protection.watchdog = startWatchdog(launcher, options, libc);
+        GroupSignaller signaller = new GroupSignaller(pidfdGroups);
+        Protection protection = new Protection(launcher, pidfdGroups, signaller, new TerminalPolicy());
+        protection.watchdog = startWatchdog(launcher, options);
         if (options.strict()) {
             protection.escapees = new Escapees();
             becomeSubreaper(reapOrphans);
@@ -87,13 +96,13 @@ final class Protection {
     }
 
     /** Without a watchdog the children still end with the JVM, only not after SIGKILL, halt or a crash. */
-    private static Watchdog startWatchdog(LauncherFiles files, Options options, LibC libc) {
+    private static Watchdog startWatchdog(LauncherFiles files, Options options) {
         if (!Platform.isLinux() || files.watchdog() == null) {
             log.debug("no watchdog on this platform: children survive a JVM that dies without shutdown hooks");
             return null;
         }
         try {
-            return Watchdog.start(files.watchdog(), options.grace(), libc);
+            return Watchdog.start(files.watchdog(), options.grace());
         } catch (IOException | RuntimeException e) {
             log.warn("no watchdog ({}); children will not be stopped if the JVM is killed or crashes", e.toString());
             return null;
@@ -111,7 +120,7 @@ final class Protection {
                     + "stopped at exit only while its parent lives");
             return;
         }
-        if (Syscalls.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) {
+        if (LinuxSyscalls.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) {
             log.warn("strict mode: cannot become a child subreaper (errno {}); a descendant that left its group "
                     + "is stopped at exit only while its parent lives", Syscalls.errno());
             return;

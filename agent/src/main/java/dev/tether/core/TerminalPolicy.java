@@ -1,7 +1,6 @@
 package dev.tether.core;
 
-import com.sun.jna.LastErrorException;
-import dev.tether.nativeio.LibC;
+import dev.tether.nativeio.Syscalls;
 
 /**
  * Which children must stay in the JVM's process group because of the terminal.
@@ -20,12 +19,6 @@ import dev.tether.nativeio.LibC;
  */
 final class TerminalPolicy {
     private static final int STANDARD_STREAMS = 3;
-
-    private final LibC libc;
-
-    TerminalPolicy(LibC libc) {
-        this.libc = libc;
-    }
 
     /** @param redirects as ProcessImpl.start receives them: null means three pipes. */
     boolean childSharesForegroundTerminal(ProcessBuilder.Redirect[] redirects) {
@@ -51,13 +44,10 @@ final class TerminalPolicy {
     }
 
     private boolean jvmInForegroundOf(int fd) {
-        if (libc.isatty(fd) != 1) {
+        if (Syscalls.isatty(fd) != 1) {
             return false;
         }
-        try {
-            return libc.tcgetpgrp(fd) == libc.getpgrp();
-        } catch (LastErrorException e) {
-            return false;
-        }
+        int foreground = Syscalls.tcgetpgrp(fd);
+        return foreground >= 0 && foreground == Syscalls.getpgrp();
     }
 }

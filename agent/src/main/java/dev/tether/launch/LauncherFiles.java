@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.Charset;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -18,6 +19,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The native launcher (and the watchdog) on disk: extracted at the first spawn into a fresh private directory
@@ -33,11 +35,13 @@ public final class LauncherFiles {
     private static final String WATCHDOG = "tether-watchdog";
     private static final String HELPER = "jspawnhelper";
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+    private static final int MAX_NAME_ATTEMPTS = 100;
 
     private final Path dir;
     private final String launcher;
     private final byte[] helperCString;
     private String watchdog;
+    private String libraryDir;
     private byte[] linkedJdkHelper;
 
     private LauncherFiles(Path dir) {
@@ -46,14 +50,18 @@ public final class LauncherFiles {
         this.helperCString = cString(dir.resolve(HELPER).toString());
     }
 
-    /** @throws IOException with a reason a user can act on, when no directory can hold a runnable launcher. */
-    public static LauncherFiles extract(ClassLoader resources) throws IOException {
+    /**
+     * @param library a native library resource to place next to the launcher (JNA's jnidispatch), or null
+     * @throws IOException with a reason a user can act on, when no directory can hold a runnable launcher.
+     */
+    public static LauncherFiles extract(ClassLoader resources, String library) throws IOException {
         String platform = NativePlatform.current();
         if (platform == null) {
             throw new IOException("no launcher for " + System.getProperty("os.name") + "/" + System.getProperty("os.arch"));
         }
         byte[] binary = readResource(resources, "dev/tether/native/" + platform + "/" + LAUNCHER);
         byte[] watchdog = readOptionalResource(resources, "dev/tether/native/" + platform + "/" + WATCHDOG);
+        byte[] libraryBytes = library == null ? null : readOptionalResource(resources, library);
         List<String> tried = new ArrayList<>();
         for (Path base : candidateBases()) {
             try {
@@ -61,6 +69,10 @@ public final class LauncherFiles {
                 files.install(binary);
                 if (watchdog != null) {
                     files.watchdog = files.installExecutable(WATCHDOG, watchdog).toString();
+                }
+                if (libraryBytes != null) {
+                    files.installExecutable(library.substring(library.lastIndexOf('/') + 1), libraryBytes);
+                    files.libraryDir = files.dir.toString();
                 }
                 return files;
             } catch (IOException e) {
@@ -78,6 +90,11 @@ public final class LauncherFiles {
     /** The watchdog ({@code tether-watchdog GRACE_MS JVM_SID}, native/src/main/c/tether-watchdog.c), or null if this build has none. */
     public String watchdog() {
         return watchdog;
+    }
+
+    /** The directory holding the library given to {@link #extract}, or null if there was none. */
+    public String libraryDir() {
+        return libraryDir;
     }
 
     /** @return our helper's path as the C string the JDK passes to posix_spawn, linked to {@code jdkHelper}. */
@@ -118,11 +135,28 @@ public final class LauncherFiles {
         return file;
     }
 
+    /**
+     * A new directory, mode 0700 from its creation (mkdir(2) with that mode; it fails on any existing
+     * name, a planted symbolic link included). Not Files.createTempDirectory: its SecureRandom costs
+     * the first spawn about 25 ms to seed, and what makes the directory safe is that this JVM created
+     * it, not that its name is unguessable; a taken name is simply skipped.
+     */
     private static Path createPrivateDir(Path base) throws IOException {
-        Path dir = Files.createTempDirectory(base, "tether-", PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-        // Registered first, deleted last: File.deleteOnExit deletes in reverse order of registration.
-        dir.toFile().deleteOnExit();
-        return dir;
+        FileAttribute<Set<PosixFilePermission>> mode = PosixFilePermissions.asFileAttribute(OWNER_ONLY);
+        for (int attempt = 0; ; attempt++) {
+            Path dir = base.resolve("tether-" + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36));
+            try {
+                Files.createDirectory(dir, mode);
+            } catch (FileAlreadyExistsException taken) {
+                if (attempt < MAX_NAME_ATTEMPTS) {
+                    continue;
+                }
+                throw taken;
+            }
+            // Registered first, deleted last: File.deleteOnExit deletes in reverse order of registration.
+            dir.toFile().deleteOnExit();
+            return dir;
+        }
     }
 
     private static List<Path> candidateBases() {

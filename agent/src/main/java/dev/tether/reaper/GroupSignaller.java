@@ -1,7 +1,5 @@
 package dev.tether.reaper;
 
-import com.sun.jna.LastErrorException;
-import dev.tether.nativeio.LibC;
 import dev.tether.nativeio.Pidfd;
 import dev.tether.nativeio.Syscalls;
 import dev.tether.proc.ProcScan;
@@ -25,16 +23,14 @@ import java.util.Set;
  * the leader did. Without proof the group is left alone.
  */
 public final class GroupSignaller {
-    private final LibC libc;
     private final boolean pidfdGroups;
     private final boolean proc;
     private final int ourSession;
 
-    public GroupSignaller(LibC libc, boolean pidfdGroups) {
-        this.libc = libc;
+    public GroupSignaller(boolean pidfdGroups) {
         this.pidfdGroups = pidfdGroups;
         this.proc = ProcScan.available();
-        this.ourSession = libc.getsid(0);
+        this.ourSession = Syscalls.getsid(0);
     }
 
     /** @return whether the signal reached at least one member (false: the group is empty or not provably ours). */
@@ -116,22 +112,15 @@ public final class GroupSignaller {
             return leader != null && leader.startTime == group.leaderStartTime() && !leader.isZombie()
                     && leader.pgid != group.pgid();
         }
-        try {
-            return libc.getpgid(group.pgid()) != group.pgid();
-        } catch (LastErrorException e) {
-            return false;
-        }
+        int pgid = Syscalls.getpgid(group.pgid());
+        return pgid >= 0 && pgid != group.pgid();
     }
 
     private boolean provablyOurs(ProcessGroup group) {
         if (!proc) {
             // No /proc (macOS): only a living leader of this group counts. Known gap: without start
             // times, a leader reaped and its number reused by a new group leader cannot be told apart.
-            try {
-                return libc.getpgid(group.pgid()) == group.pgid();
-            } catch (LastErrorException e) {
-                return false;
-            }
+            return Syscalls.getpgid(group.pgid()) == group.pgid();
         }
         ProcStat leader = ProcStat.read(group.pgid());
         if (leader != null) {

@@ -1,7 +1,7 @@
 package dev.tether.watchdog;
 
 import dev.tether.log.Log;
-import dev.tether.nativeio.LibC;
+import dev.tether.nativeio.LinuxSyscalls;
 import dev.tether.nativeio.Syscalls;
 import java.io.File;
 import java.io.IOException;
@@ -30,13 +30,15 @@ public final class Watchdog {
     }
 
     /** Starts the watchdog; returns once it has detached. Linux (it re-opens the pipe through /proc). */
-    public static Watchdog start(String path, Duration grace, LibC libc) throws IOException {
+    public static Watchdog start(String path, Duration grace) throws IOException {
         int[] pipe = new int[2];
-        libc.pipe2(pipe, LibC.O_CLOEXEC | O_NONBLOCK);
+        if (LinuxSyscalls.pipe2(pipe, LinuxSyscalls.O_CLOEXEC | O_NONBLOCK) != 0) {
+            throw new IOException("pipe2: errno " + Syscalls.errno());
+        }
         try {
             // The JDK opens the child's stdin by path; /proc/self/fd/N opens this pipe's read end anew
             // (a blocking one: O_NONBLOCK belongs to our open file description only).
-            Process starter = new ProcessBuilder(path, Long.toString(grace.toMillis()), Integer.toString(libc.getsid(0)))
+            Process starter = new ProcessBuilder(path, Long.toString(grace.toMillis()), Integer.toString(Syscalls.getsid(0)))
                     .redirectInput(new File("/proc/self/fd/" + pipe[0]))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.INHERIT)

@@ -4,11 +4,12 @@ import com.sun.jna.Native;
 import com.sun.jna.Platform;
 
 /**
- * The libc calls made on every spawn and, at shutdown, several times per group, bound through JNA's
- * direct mapping: a static native call costs a fraction of an interface proxy's (no reflection, no
- * argument boxing), and a failure is a return value of -1 with errno in {@link #errno()}, not an
+ * Tether's libc calls, bound through JNA's direct mapping: a static native call costs a fraction of
+ * an interface proxy's (no reflection, no argument boxing), binding them costs the first spawn no
+ * proxy class, and a failure is a return value of -1 with errno in {@link #errno()}, not an
  * exception (whose stack trace costs more than the call: ESRCH is the normal answer for a group that
- * has ended). Everything else stays on {@link LibC}.
+ * has ended). No policy lives here: callers decide what a failure means. POSIX calls only: binding
+ * fails as a whole if one symbol is missing, so Linux's own are on {@link LinuxSyscalls}.
  */
 public final class Syscalls {
     static {
@@ -30,11 +31,23 @@ public final class Syscalls {
     /** write(2). */
     public static native long write(int fd, byte[] buffer, long count);
 
+    /** getpgid(2). */
+    public static native int getpgid(int pid);
+
+    /** getpgrp(2): this process's group. */
+    public static native int getpgrp();
+
+    /** getsid(2). */
+    public static native int getsid(int pid);
+
+    /** isatty(3): 1 if {@code fd} is a terminal, else 0 (errno ENOTTY). */
+    public static native int isatty(int fd);
+
+    /** tcgetpgrp(3): the foreground process group of the terminal on {@code fd}. */
+    public static native int tcgetpgrp(int fd);
+
     /** waitpid(2); {@code status} may be null. */
     public static native int waitpid(int pid, int[] status, int options);
-
-    /** prctl(2) (Linux). */
-    public static native int prctl(int option, long a2, long a3, long a4, long a5);
 
     /** errno of this thread's last call above. */
     public static int errno() {
