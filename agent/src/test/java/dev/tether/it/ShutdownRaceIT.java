@@ -31,20 +31,29 @@ class ShutdownRaceIT {
 
     @RepeatedTest(5)
     void nothing_spawned_during_the_shutdown_outlives_the_jvm(RepetitionInfo repetition) {
-        Outcome o = run(true, "run " + repetition.getCurrentRepetition() + "/" + repetition.getTotalRepetitions());
+        Outcome o = run(Jdk.current(), true, "run " + repetition.getCurrentRepetition() + "/" + repetition.getTotalRepetitions());
+        assertEquals(0, o.exit.exitCode, o::describe);
+        assertEquals(List.of(), o.survivors, () -> "left behind by the racing spawns\n" + o.describe());
+    }
+
+    /** The last shutdown step is a JDK-internal slot: the same on JDK 25. */
+    @RepeatedTest(3)
+    void nothing_spawned_during_the_shutdown_outlives_the_jvm_on_jdk_25(RepetitionInfo repetition) {
+        Outcome o = run(Jdks.named(Jdks.TEMURIN_25), true,
+                "run " + repetition.getCurrentRepetition() + "/" + repetition.getTotalRepetitions());
         assertEquals(0, o.exit.exitCode, o::describe);
         assertEquals(List.of(), o.survivors, () -> "left behind by the racing spawns\n" + o.describe());
     }
 
     @Test
     void without_the_agent_the_sleeps_survive() {
-        Outcome o = run(false, "run 1/1");
+        Outcome o = run(Jdk.current(), false, "run 1/1");
         assertEquals(0, o.exit.exitCode, o::describe);
         assertTrue(Trees.sleeps(o.survivors) >= Integer.parseInt(MIN_BEFORE_EXIT), o::describe);
     }
 
-    private Outcome run(boolean agent, String which) {
-        ChildJvm jvm = ChildJvm.of(Jdk.current(), marks.next());
+    private Outcome run(Jdk jdk, boolean agent, String which) {
+        ChildJvm jvm = ChildJvm.of(jdk, marks.next());
         if (agent) {
             jvm.withAgent("grace=500ms,log=debug"); // debug: "recorded group <pid>" for each spawn it recorded
         }
