@@ -58,6 +58,21 @@ public final class Reaper {
         return new Outcome(terminated, killed, live, Duration.ofNanos(System.nanoTime() - start));
     }
 
+    /** Signals nothing: waits until every group is empty or {@code deadlineNanos} (System.nanoTime) has passed. */
+    public void awaitEmpty(Collection<ProcessGroup> groups, long deadlineNanos) {
+        List<ProcessGroup> live = new ArrayList<>(groups);
+        long poll = FIRST_POLL_NANOS;
+        while (true) {
+            live.removeAll(signaller.emptyGroups(live));
+            long left = deadlineNanos - System.nanoTime();
+            if (live.isEmpty() || left <= 0) {
+                return;
+            }
+            LockSupport.parkNanos(Math.min(poll, left));
+            poll = Math.min(poll * 2, MAX_POLL_NANOS);
+        }
+    }
+
     /** What a reap did. */
     public static final class Outcome {
         public final int signalled;

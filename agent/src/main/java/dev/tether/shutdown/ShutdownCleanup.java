@@ -30,6 +30,8 @@ public final class ShutdownCleanup {
     private final Function<List<ProcessGroup>, List<ProcessGroup>> escapees;
     private final Runnable afterwards;
     private final AtomicBoolean begun = new AtomicBoolean();
+    private volatile boolean interruptForwarded;
+    private volatile long interruptForwardedAt;
     private final CountDownLatch done = new CountDownLatch(1);
 
     /**
@@ -57,8 +59,12 @@ public final class ShutdownCleanup {
         SignalChain.install("TERM", this::beginIfJvmTerminates);
         SignalChain.install("HUP", this::beginIfJvmTerminates);
         SignalChain.install("INT", jvmTerminates -> {
-            // Children that got the terminal's SIGINT get the grace period to act on it before SIGTERM.
-            if (!forwardInterrupt.getAsBoolean()) {
+            // Children that got the terminal's SIGINT get the grace period to act on it before SIGTERM
+            // (see reapAll): without Tether nothing would follow it at all.
+            if (forwardInterrupt.getAsBoolean()) {
+                interruptForwardedAt = System.nanoTime();
+                interruptForwarded = true;
+            } else {
                 beginIfJvmTerminates(jvmTerminates);
             }
         });
@@ -94,6 +100,10 @@ public final class ShutdownCleanup {
             List<ProcessGroup> groups = registry.close();
             List<ProcessGroup> targets = new ArrayList<>(groups);
             targets.addAll(escapees.apply(groups)); // found while their parents live, before the signals
+            if (interruptForwarded) {
+                // A Ctrl-C was forwarded: a child busy acting on it must not get SIGTERM in the middle.
+                reaper.awaitEmpty(targets, interruptForwardedAt + grace.toNanos());
+            }
             Reaper.Outcome outcome = reaper.reap(targets, grace);
             report(outcome);
             // Strict mode: a fork during the grace period, from an escapee or a process that has left since.
