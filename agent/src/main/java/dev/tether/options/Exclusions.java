@@ -23,6 +23,9 @@ public final class Exclusions {
 
     /** @param program the command's first word, as the host wrote it */
     public boolean matches(String program) {
+        if (programs.length == 0) {
+            return false; // every spawn asks: no allocation when nothing is excluded
+        }
         String name = program.substring(program.lastIndexOf('/') + 1);
         for (String excluded : programs) {
             if (excluded.equals(excluded.startsWith("/") ? program : name)) {
