@@ -13,6 +13,7 @@ import java.util.Map;
 public final class OptOut {
     public static final String VARIABLE = "TETHER_DETACH";
     private static final String INHERITED = System.getenv(VARIABLE);
+    private static final byte[] ENTRY_PREFIX = (VARIABLE + "=").getBytes(StandardCharsets.US_ASCII);
 
     private OptOut() {
     }
@@ -25,13 +26,13 @@ public final class OptOut {
 
     /** @param environ a /proc/PID/environ: NUL-separated NAME=value entries */
     public static boolean requested(byte[] environ, int length) {
-        byte[] name = (VARIABLE + "=").getBytes(StandardCharsets.US_ASCII);
         for (int start = 0; start < length; ) {
             int end = start;
             while (end < length && environ[end] != 0) {
                 end++;
             }
-            if (end - start > name.length && Arrays.equals(environ, start, start + name.length, name, 0, name.length)) {
+            if (end - start > ENTRY_PREFIX.length
+                    && Arrays.equals(environ, start, start + ENTRY_PREFIX.length, ENTRY_PREFIX, 0, ENTRY_PREFIX.length)) {
                 return true;
             }
             start = end + 1;

@@ -26,14 +26,13 @@ public final class OrphanReaper implements Runnable {
     private static final long PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private final SpawnLedger ledger;
-    private final int self;
     private final Runnable prepareNatives;
+    private int self;
     private long reaped;
 
     /** @param prepareNatives makes {@link Syscalls} usable; run once, on the reaper's thread */
     public OrphanReaper(SpawnLedger ledger, Runnable prepareNatives) {
         this.ledger = ledger;
-        this.self = (int) ProcessHandle.current().pid();
         this.prepareNatives = prepareNatives;
     }
 
@@ -48,6 +47,9 @@ public final class OrphanReaper implements Runnable {
     public void run() {
         try {
             prepareNatives.run();
+            // Here, not in the constructor: a PID 1 JVM builds this in premain, and ProcessHandle's
+            // initialisation costs about 18 ms of start-up.
+            self = (int) ProcessHandle.current().pid();
             for (;;) {
                 LockSupport.parkNanos(PERIOD_NANOS);
                 round();
@@ -57,8 +59,8 @@ public final class OrphanReaper implements Runnable {
         }
     }
 
-    /** One round: returns how many orphans it reaped. Package-private for tests. */
-    int round() {
+    /** One round: returns how many orphans it reaped. */
+    private int round() {
         long begun = ledger.newRound();
         List<ProcStat> children = ProcChildren.of(self);
         Set<Integer> pids = new HashSet<>();
