@@ -13,7 +13,8 @@
  * (Ctrl-C, kill -- -PGID) cannot reach it. SIGHUP, SIGINT and SIGPIPE are ignored; SIGTERM keeps
  * its default, so `kill <watchdog pid>` ends the watchdog alone (the groups stay the JVM's business).
  *
- * Stdin, one line per write(2) of the JVM (lines may still arrive split or joined):
+ * Stdin, whole lines per write(2) of the JVM (they may still arrive split or joined), read in
+ * batches at most every BATCH_PAUSE_NS:
  *   + PID START OWN [FD]
  *                     record child PID, START its start time (field 22 of /proc/PID/stat), OWN 1 if
  *                     it leads its own group (signal the group), 0 if it stayed in the JVM's group
@@ -29,8 +30,9 @@
  * Never a stranger (as the agent's GroupSignaller): a group through a pidfd, with
  * PIDFD_SIGNAL_PROCESS_GROUP (Linux 6.9+). Best the JVM's own (FD), copied with pidfd_getfd(2)
  * through a pidfd on the JVM opened before the fork: it names the child even when the "+" is read
- * after the JDK reaped it. Without FD, or where pidfd_getfd is refused (ptrace access checks, e.g.
- * Yama or a seccomp profile), one opened at "+" and checked against START. Otherwise kill(-PID) only
+ * after the JDK reaped it. Without FD, where pidfd_getfd is refused (ptrace access checks, e.g.
+ * Yama or a seccomp profile), or for lines read after the JVM died (its fds are gone then: the
+ * lines of its last BATCH_PAUSE_NS), one opened at "+" and checked against START. Otherwise kill(-PID) only
  * with proof from /proc: the leader alive with START, or, leader gone, every live member in session
  * JVM_SID and started at or after START. No proof, no signal. macOS (no /proc, no pidfd): a group
  * only while its leader is alive in it; OWN=0 entries are left alone.
@@ -68,6 +70,11 @@
 #define KILL_PATIENCE_NS 5000000000LL /* after SIGKILL only a process stuck in the kernel lingers */
 #define FIRST_POLL_NS 1000000LL
 #define MAX_POLL_NS 20000000LL
+/* Pause after each batch of lines: a JVM spawning fast then wakes the watchdog at most 100 times a
+ * second, not once per child. Each wake-up is a context switch that, on a busy machine, preempts
+ * the very thread that is spawning (issue 6: the JVM's write of a "+" line cost ~31 us with a
+ * wake-up per line, ~5 us batched). The price: lines are read up to this much later. */
+#define BATCH_PAUSE_NS 10000000L
 
 struct entry {
     pid_t pid;
@@ -514,7 +521,8 @@ int main(int argc, char **argv)
     size_t len = 0;
     int overlong = 0;
     for (;;) {
-        ssize_t n = read(STDIN_FILENO, buf + len, sizeof buf - len);
+        size_t space = sizeof buf - len;
+        ssize_t n = read(STDIN_FILENO, buf + len, space);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0) {
@@ -533,6 +541,11 @@ int main(int argc, char **argv)
         }
         len -= (size_t)(line - buf);
         memmove(buf, line, len);
+        if ((size_t)n < space) { /* the pipe is drained: wait for a batch (a full read may have more) */
+            struct timespec pause = {.tv_sec = 0, .tv_nsec = BATCH_PAUSE_NS};
+            if (nanosleep(&pause, NULL) < 0 && errno != EINTR)
+                say(errno, "nanosleep");
+        }
         if (len == sizeof buf) {
             if (!overlong)
                 say(0, "ignoring a line longer than %zu bytes", sizeof buf);

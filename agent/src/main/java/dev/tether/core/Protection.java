@@ -153,12 +153,18 @@ final class Protection {
         }
     }
 
-    private void dropped(ProcessGroup group) {
-        // Forgotten first: the watchdog may still copy the pidfd by its number until it reads this.
+    private void dropped(List<ProcessGroup> groups) {
+        // Forgotten first: the watchdog may still copy the pidfds by their numbers until it reads this.
         if (watchdog != null) {
-            watchdog.forgotten(group.pgid());
+            int[] pids = new int[groups.size()];
+            for (int i = 0; i < pids.length; i++) {
+                pids[i] = groups.get(i).pgid();
+            }
+            watchdog.forgotten(pids);
         }
-        group.release(signaller::close);
+        for (ProcessGroup group : groups) {
+            group.release(signaller::close);
+        }
     }
 
     /**

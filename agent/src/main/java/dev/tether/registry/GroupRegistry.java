@@ -30,15 +30,18 @@ public final class GroupRegistry {
 
     private final Map<Integer, ProcessGroup> groups = new ConcurrentHashMap<>();
     private final Function<Collection<ProcessGroup>, Set<ProcessGroup>> findEmpty;
-    private final Consumer<ProcessGroup> dropped;
+    private final Consumer<List<ProcessGroup>> dropped;
     private final Object pruning = new Object();
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean closed;
     private int pruneAt = PRUNE_FLOOR;
 
-    /** @param dropped told of every group the registry lets go of (to close its pidfd, tell the watchdog) */
+    /**
+     * @param dropped told of the groups the registry lets go of (to close their pidfds, tell the
+     *        watchdog), all of one prune at once
+     */
     public GroupRegistry(Function<Collection<ProcessGroup>, Set<ProcessGroup>> findEmpty,
-            Consumer<ProcessGroup> dropped) {
+            Consumer<List<ProcessGroup>> dropped) {
         this.findEmpty = findEmpty;
         this.dropped = dropped;
     }
@@ -48,7 +51,7 @@ public final class GroupRegistry {
         ProcessGroup previous = groups.put(group.pgid(), group);
         if (previous != null) {
             // The number was free again, so the earlier group had emptied: its pidfd is stale.
-            dropped.accept(previous);
+            dropped.accept(List.of(previous));
         }
         if (closed) {
             return false;
@@ -73,10 +76,14 @@ public final class GroupRegistry {
             if (closed) {
                 return;
             }
+            List<ProcessGroup> removed = new ArrayList<>();
             for (ProcessGroup empty : findEmpty.apply(new ArrayList<>(groups.values()))) {
                 if (groups.remove(empty.pgid(), empty)) {
-                    dropped.accept(empty);
+                    removed.add(empty);
                 }
+            }
+            if (!removed.isEmpty()) {
+                dropped.accept(removed);
             }
             pruneAt = Math.max(PRUNE_FLOOR, 2 * groups.size());
         }

@@ -7,6 +7,8 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The JVM's end of the watchdog (native/src/main/c/tether-watchdog.c): a small process in a session
@@ -16,12 +18,20 @@ import java.time.Duration;
  * <p>The pipe is Tether's own, not a Process's stdin: the watchdog detaches from the process the
  * JDK starts (which exits at once, so the host never sees a lasting child), and the JDK closes a
  * Process's stdin when that process exits. The write end is close-on-exec, so no child of the JVM
- * can hold it open, and non-blocking, so a stuck watchdog can never stall a spawn.
+ * can hold it open, and non-blocking: a full pipe (the watchdog reads in batches, see
+ * BATCH_PAUSE_NS in the C file) holds up the writing thread for at most {@link #PATIENCE_NANOS},
+ * once: after that the watchdog counts as stuck and is given up with a warning.
  */
 public final class Watchdog {
     /** O_NONBLOCK (asm-generic/fcntl.h; x86_64 and aarch64). */
     private static final int O_NONBLOCK = 04000;
     private static final int EAGAIN = 11;
+    private static final int EINTR = 4;
+    /** pipe(7): a write of at most this many bytes is atomic, so no line is ever torn. */
+    private static final int PIPE_BUF = 4096;
+    /** Far more than the watchdog needs to drain a full pipe (it pauses 10 ms between batches). */
+    private static final long PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(2);
+    private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private int fd;
 
@@ -69,9 +79,20 @@ public final class Watchdog {
         send(pidfd >= 0 ? line + " " + pidfd + "\n" : line + "\n");
     }
 
-    /** {@code - PID}: the child's group is gone; forget it. */
-    public void forgotten(int pid) {
-        send("- " + pid + "\n");
+    /** {@code - PID} for each: the children's groups are gone; forget them. */
+    public void forgotten(int[] pids) {
+        StringBuilder lines = new StringBuilder();
+        for (int pid : pids) {
+            String line = "- " + pid + "\n";
+            if (lines.length() + line.length() > PIPE_BUF) {
+                send(lines.toString());
+                lines.setLength(0);
+            }
+            lines.append(line);
+        }
+        if (lines.length() > 0) {
+            send(lines.toString());
+        }
     }
 
     /** {@code bye}: the JVM has ended its groups itself; the watchdog exits without touching them. */
@@ -83,18 +104,24 @@ public final class Watchdog {
         }
     }
 
-    private synchronized void send(String line) {
+    /** @param lines whole lines, at most PIPE_BUF bytes: written whole or not at all (pipe(7)) */
+    private synchronized void send(String lines) {
         if (fd < 0) {
             return;
         }
-        byte[] bytes = line.getBytes(StandardCharsets.US_ASCII);
-        // Shorter than PIPE_BUF, so written whole or not at all (pipe(7)).
-        if (Syscalls.write(fd, bytes, bytes.length) < 0) {
+        byte[] bytes = lines.getBytes(StandardCharsets.US_ASCII);
+        long deadline = System.nanoTime() + PATIENCE_NANOS;
+        while (Syscalls.write(fd, bytes, bytes.length) < 0) {
             int errno = Syscalls.errno();
-            String why = errno == EAGAIN ? "is not keeping up" : "is gone (errno " + errno + ")";
-            Log.get(Watchdog.class).warn("the watchdog {}; children will not be stopped if the JVM is killed", why);
-            Syscalls.close(fd);
-            fd = -1;
+            if (errno == EAGAIN && System.nanoTime() - deadline < 0) {
+                LockSupport.parkNanos(RETRY_NANOS);
+            } else if (errno != EINTR) {
+                String why = errno == EAGAIN ? "is not keeping up" : "is gone (errno " + errno + ")";
+                Log.get(Watchdog.class).warn("the watchdog {}; children will not be stopped if the JVM is killed", why);
+                Syscalls.close(fd);
+                fd = -1;
+                return;
+            }
         }
     }
 }
