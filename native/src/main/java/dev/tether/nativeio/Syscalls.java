@@ -25,6 +25,12 @@ public final class Syscalls {
     /** syscall(2), four C long arguments (pidfd_open, pidfd_send_signal). */
     public static native long syscall(long number, long a1, long a2, long a3, long a4);
 
+    /** open(2) with no mode (so never O_CREAT): a file descriptor, or -1. */
+    public static native int open(String path, int flags);
+
+    /** read(2). */
+    public static native long read(int fd, byte[] buffer, long count);
+
     /** close(2). */
     public static native int close(int fd);
 
