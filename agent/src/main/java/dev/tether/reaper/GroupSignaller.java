@@ -40,8 +40,9 @@ public final class GroupSignaller {
         }
         return group.withPidfd(fd -> {
             if (pidfdGroups && fd >= 0) {
+                // A leader that is gone (the usual answer when pruning) needs no look at /proc.
                 return send(fd, signal, Pidfd.SIGNAL_PROCESS_GROUP)
-                        || (leaderNotYetInItsGroup(group) && send(fd, signal, 0));
+                        || (send(fd, 0, 0) && leaderNotYetInItsGroup(group) && send(fd, signal, 0));
             }
             if (!provablyOurs(group)) {
                 return false;
@@ -77,9 +78,12 @@ public final class GroupSignaller {
         for (ProcessGroup group : groups) {
             if (!signal(group, 0)) {
                 empty.add(group);
-            } else if (group.ownGroup()) {
+            } else if (group.ownGroup() && !leaderAliveInGroup(group)) {
                 // A child in the JVM's group answers only while it or a descendant is alive (the
-                // tree walk skips zombies); a group answers while it holds zombies too.
+                // tree walk skips zombies); a group answers while it holds zombies too. A group
+                // whose leader is alive in it is not empty: only the others need the /proc scan,
+                // so the children that are running when a prune comes (the last one spawned,
+                // at least) do not cost a pass over every process of the system.
                 answering.add(group);
             }
         }
@@ -95,6 +99,15 @@ public final class GroupSignaller {
             }
         }
         return empty;
+    }
+
+    private boolean leaderAliveInGroup(ProcessGroup group) {
+        if (!proc) {
+            return false;
+        }
+        ProcStat leader = ProcStat.read(group.pgid());
+        return leader != null && leader.startTime == group.leaderStartTime() && !leader.isZombie()
+                && leader.pgid == group.pgid();
     }
 
     /** Closes a pidfd (each is closed once, under its group's lock, so EBADF cannot happen). */
