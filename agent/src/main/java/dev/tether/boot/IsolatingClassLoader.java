@@ -47,9 +47,21 @@ final class IsolatingClassLoader extends ClassLoader
         super("tether", ClassLoader.getPlatformClassLoader());
         this.jar = jar;
         this.jarUrl = jarUrl.toExternalForm();
+        this.domain = securityManagerPossible() ? new ProtectionDomain(new CodeSource(jarUrl, (Certificate[]) null), all()) : null;
+    }
+
+    /**
+     * JDK 24 removed the SecurityManager (JEP 486): permissions mean nothing there, and building them
+     * loads classes the JDK's archive does not hold, in every host's start-up.
+     */
+    private static boolean securityManagerPossible() {
+        return Runtime.version().feature() < 24;
+    }
+
+    private static Permissions all() {
         Permissions all = new Permissions();
         all.add(new AllPermission());
-        this.domain = new ProtectionDomain(new CodeSource(jarUrl, (Certificate[]) null), all);
+        return all;
     }
 
     /** Keeps premain's arguments for stage two, which cannot see this class, only JDK interfaces. */

@@ -37,7 +37,7 @@ public final class TetherPremain {
         started = true;
         try {
             URL jarUrl = TetherPremain.class.getProtectionDomain().getCodeSource().getLocation();
-            JarFile jar = new JarFile(new File(jarUrl.toURI()));
+            JarFile jar = new JarFile(new File(jarUrl.toURI()), false); // unsigned: no verifier to set up
             IsolatingClassLoader loader = new IsolatingClassLoader(jar, jarUrl);
             // No reflection: on JDK 18+ Method.invoke spins method handles, some 40 ms of every host's
             // start-up on JDK 25. Stage two's initializer fetches these arguments from its own loader.

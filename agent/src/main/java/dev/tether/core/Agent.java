@@ -53,11 +53,14 @@ public final class Agent {
             Runtime.getRuntime().halt(1);
             return;
         }
-        Log.setLevel(options.log());
+        if (options.log() != Options.DEFAULT_LOG) {
+            Log.setLevel(options.log()); // else Log stays unloaded here: each class costs every host's start-up
+        }
         try {
+            ClassLoader resources = Agent.class.getClassLoader();
             // PID 1 of a PID namespace inherits every orphan in it (pid_namespaces(7)), from the start.
-            boolean pid1 = isPid1();
-            ProcessImplTransformer.install(inst, new SpawnHooks(options, Agent.class.getClassLoader(), pid1));
+            SpawnHooks now = isPid1() ? new SpawnHooks(options, resources, true) : null;
+            ProcessImplTransformer.install(inst, options, resources, now);
         } catch (Throwable t) {
             Log.get(Agent.class).warn("not active; child processes will not be stopped when the JVM exits", t);
         }

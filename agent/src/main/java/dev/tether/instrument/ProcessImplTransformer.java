@@ -2,6 +2,7 @@ package dev.tether.instrument;
 
 import dev.tether.core.SpawnHooks;
 import dev.tether.log.Log;
+import dev.tether.options.Options;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.lang.instrument.UnmodifiableClassException;
@@ -20,20 +21,39 @@ public final class ProcessImplTransformer implements ClassFileTransformer {
     private static final String TARGET = "java/lang/ProcessImpl";
 
     private final Instrumentation inst;
-    private final SpawnHooks hooks;
+    private final Options options;
+    private final ClassLoader resources;
+    private SpawnHooks hooks;
 
-    private ProcessImplTransformer(Instrumentation inst, SpawnHooks hooks) {
+    private ProcessImplTransformer(Instrumentation inst, Options options, ClassLoader resources, SpawnHooks hooks) {
         this.inst = inst;
+        this.options = options;
+        this.resources = resources;
         this.hooks = hooks;
     }
 
-    public static void install(Instrumentation inst, SpawnHooks hooks) throws UnmodifiableClassException {
-        inst.addTransformer(new ProcessImplTransformer(inst, hooks), true);
+    /**
+     * @param hooks the hooks, if they must exist from the start (orphan reaping as PID 1); else null,
+     *        and they are made when ProcessImpl loads: one class less in every host's start-up
+     */
+    public static void install(Instrumentation inst, Options options, ClassLoader resources, SpawnHooks hooks)
+            throws UnmodifiableClassException {
+        inst.addTransformer(new ProcessImplTransformer(inst, options, resources, hooks), true);
         for (Class<?> loaded : inst.getAllLoadedClasses()) {
-            if (loaded.getClassLoader() == null && ProcessImplWeaver.NAME.equals(loaded.getName())) {
+            // isAssignableFrom before getName: most of the JVM's classes have no name string yet,
+            // and making a thousand of them would cost every host's start-up about a millisecond.
+            if (Process.class.isAssignableFrom(loaded) && loaded.getClassLoader() == null
+                    && ProcessImplWeaver.NAME.equals(loaded.getName())) {
                 inst.retransformClasses(loaded);
             }
         }
+    }
+
+    private synchronized SpawnHooks hooks() {
+        if (hooks == null) {
+            hooks = new SpawnHooks(options, resources, false);
+        }
+        return hooks;
     }
 
     @Override
@@ -47,7 +67,7 @@ public final class ProcessImplTransformer implements ClassFileTransformer {
             // class files (accessSystemModules) and defines the bridge, with Tether's own permissions.
             return AccessController.doPrivileged((PrivilegedExceptionAction<byte[]>) () -> {
                 byte[] woven = ProcessImplWeaver.weave(classfile);
-                BridgeInstaller.install(inst, hooks);
+                BridgeInstaller.install(inst, hooks());
                 return woven;
             });
         } catch (Throwable t) {

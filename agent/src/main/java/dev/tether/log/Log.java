@@ -1,6 +1,7 @@
 package dev.tether.log;
 
 import dev.tether.options.LogLevel;
+import dev.tether.options.Options;
 import java.io.FileOutputStream;
 import java.io.FileDescriptor;
 import java.io.PrintStream;
@@ -16,8 +17,7 @@ import org.slf4j.Logger;
  */
 public final class Log {
 
-    private static volatile LogLevel level = LogLevel.INFO;
-    private static final PrintStream STDERR = new PrintStream(new FileOutputStream(FileDescriptor.err), true);
+    private static volatile LogLevel level = Options.DEFAULT_LOG;
 
     private Log() {
     }
@@ -35,6 +35,11 @@ public final class Log {
     }
 
     static void write(String line) {
-        STDERR.println(line);
+        Stderr.STREAM.println(line);
+    }
+
+    /** Made at the first message, not when premain sets the level: a PrintStream costs start-up time. */
+    private static final class Stderr {
+        static final PrintStream STREAM = new PrintStream(new FileOutputStream(FileDescriptor.err), true);
     }
 }

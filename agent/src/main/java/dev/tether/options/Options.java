@@ -14,7 +14,11 @@ import java.util.Properties;
  */
 public final class Options {
 
-    public static final Duration DEFAULT_GRACE = Duration.ofSeconds(2);
+    /**
+     * In milliseconds: a {@link Duration} made at premain would initialise Duration and BigInteger in
+     * every host's start-up (about a millisecond on JDK 25), for a value needed at the first spawn.
+     */
+    static final long DEFAULT_GRACE_MILLIS = 2000;
     /** INFO prints nothing but the one summary line when Tether had to stop something at exit. */
     public static final LogLevel DEFAULT_LOG = LogLevel.INFO;
 
@@ -31,20 +35,20 @@ public final class Options {
             + ", " + EXCLUDE_FORM;
     private static final int MAX_DIGITS = 9;
 
-    private final Duration grace;
+    private final long graceMillis;
     private final LogLevel log;
     private final boolean strict;
     private final Exclusions exclude;
 
-    private Options(Duration grace, LogLevel log, boolean strict, Exclusions exclude) {
-        this.grace = grace;
+    private Options(long graceMillis, LogLevel log, boolean strict, Exclusions exclude) {
+        this.graceMillis = graceMillis;
         this.log = log;
         this.strict = strict;
         this.exclude = exclude;
     }
 
     public static Options defaults() {
-        return new Options(DEFAULT_GRACE, DEFAULT_LOG, false, Exclusions.NONE);
+        return new Options(DEFAULT_GRACE_MILLIS, DEFAULT_LOG, false, null);
     }
 
     /** Parses system properties named {@code tether.*}, then the agent arguments over them. */
@@ -74,14 +78,14 @@ public final class Options {
             }
             settings.putAll(fromArgs);
         }
-        Duration grace = DEFAULT_GRACE;
+        long grace = DEFAULT_GRACE_MILLIS;
         LogLevel log = DEFAULT_LOG;
         boolean strict = false;
-        Exclusions exclude = Exclusions.NONE;
+        Exclusions exclude = null; // Exclusions.NONE at the first spawn: no class loaded in premain for it
         for (Setting s : settings.values()) {
             switch (s.name) {
                 case GRACE:
-                    grace = parseDuration(s);
+                    grace = parseMillis(s);
                     break;
                 case LOG:
                     log = parseLog(s);
@@ -101,7 +105,7 @@ public final class Options {
     }
 
     /** Digits then {@code ms} or {@code s}. No regex: java.util.regex costs JVM start-up time for every host. */
-    private static Duration parseDuration(Setting s) throws OptionException {
+    private static long parseMillis(Setting s) throws OptionException {
         String value = s.value;
         boolean millis = value.endsWith("ms");
         String digits = value.substring(0, Math.max(0, value.length() - (millis ? 2 : 1)));
@@ -114,7 +118,7 @@ public final class Options {
             }
         }
         long amount = Long.parseLong(digits);
-        return millis ? Duration.ofMillis(amount) : Duration.ofSeconds(amount);
+        return millis ? amount : amount * 1000; // at most 9 digits: no overflow
     }
 
     private static LogLevel parseLog(Setting s) throws OptionException {
@@ -160,7 +164,7 @@ public final class Options {
     }
 
     public Duration grace() {
-        return grace;
+        return Duration.ofMillis(graceMillis);
     }
 
     public LogLevel log() {
@@ -174,7 +178,7 @@ public final class Options {
 
     /** Programs never wrapped or tracked. */
     public Exclusions exclude() {
-        return exclude;
+        return exclude != null ? exclude : Exclusions.NONE;
     }
 
     private static final class Setting {
