@@ -8,9 +8,9 @@
 #                 show every one of them gone
 #
 # usage: benchmark/run.sh [--long]
-#   default  start-up 40 runs per variant, first spawn 20, JMH 3 forks x 5 iterations of 1 s after
+#   default  start-up 40 runs per variant, first spawn 20, JMH 5 pairs of forks x 5 iterations of 1 s after
 #            3 warm-up iterations, shutdown 3 runs: about 5 minutes on 2 cores
-#   --long   start-up 100, first spawn 50, JMH 5 forks x 10 iterations of 2 s after 5, shutdown 5
+#   --long   start-up 100, first spawn 50, JMH 9 pairs of forks x 10 iterations of 2 s after 5, shutdown 5
 # The jars are built (mvn -B -q -DskipTests package) only if one is missing: rebuild by hand after a
 # change. JMH and shutdown run on the first JDK of jdks.sh (the java on PATH; JDKS="..." to choose).
 # The whole output also goes to benchmark/target/run-<time>.log.
@@ -23,10 +23,10 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 source benchmark/jdks.sh
 
-startup_runs=40 first_runs=20 jmh=(--forks 3 --iterations 5 --warmup 3 --seconds 1) shutdown_runs=3
+startup_runs=40 first_runs=20 jmh=(--forks 5 --iterations 5 --warmup 3 --seconds 1) shutdown_runs=3
 case "${1:-}" in
     "") ;;
-    --long) startup_runs=100 first_runs=50 jmh=(--forks 5 --iterations 10 --warmup 5 --seconds 2) shutdown_runs=5 ;;
+    --long) startup_runs=100 first_runs=50 jmh=(--forks 9 --iterations 10 --warmup 5 --seconds 2) shutdown_runs=5 ;;
     *) echo "usage: benchmark/run.sh [--long]" >&2; exit 2 ;;
 esac
 
@@ -105,7 +105,7 @@ row() { printf '%-28s %10s %12s %10s %15s   %s\n' "$@"; }
             "$(minus "$(get firstspawn.$v.tether)" "$(get firstspawn.$v.none)")" "aim: at most +100"
     done
     row "steady spawn (us/op)" "$(get spawn.none)" "" "$(get spawn.tether)" \
-        "$(minus "$(get spawn.tether)" "$(get spawn.none)")" "at most +60"
+        "$(printf '%+.1f' "$(get spawn.difference)" 2>/dev/null || echo -)" "at most +60 (median of paired forks)"
     row "shutdown, 1000 groups (ms)" "$(get shutdown.floor)*" "" "$(get shutdown.tether)" "" \
         "under 200; survivors: $(get shutdown.survivors | cut -d. -f1)"
     echo "* a JVM's exit with no child and no agent"

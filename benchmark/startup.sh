@@ -30,7 +30,12 @@ fi
 
 # Runs one JVM (the command in $2...); appends its wall time in microseconds to the array named $1.
 err=$(mktemp)
-trap 'rm -f "$err"' EXIT
+# Hello alone on the class path: target/classes also holds the empty agent's class, and the JVM
+# would find that there, never opening the agent's jar, which any real agent's premain pays for.
+hello_dir=$(mktemp -d)
+trap 'rm -rf "$err" "$hello_dir"' EXIT
+mkdir -p "$hello_dir/dev/tether/benchmark/startup"
+cp "$classes/dev/tether/benchmark/startup/Hello.class" "$hello_dir/dev/tether/benchmark/startup/"
 sample() {
     local -n into=$1
     shift
@@ -50,7 +55,7 @@ median_ms() {
 
 while read -r java; do
     jdk=$(jdk_major "$java")
-    hello=(-cp "$classes" dev.tether.benchmark.startup.Hello)
+    hello=(-cp "$hello_dir" dev.tether.benchmark.startup.Hello)
     # One untimed round first: the page cache and CDS archive warm for all three alike.
     sample none "$java" "${hello[@]}"
     sample empty_agent "$java" "-javaagent:$empty" "${hello[@]}"
