@@ -13,6 +13,7 @@ import dev.tether.nativeio.Signals;
 import dev.tether.nativeio.Syscalls;
 import dev.tether.options.Options;
 import dev.tether.proc.ProcStat;
+import dev.tether.proc.StartTimes;
 import dev.tether.reaper.GroupSignaller;
 import dev.tether.reaper.Reaper;
 import dev.tether.registry.GroupRegistry;
@@ -40,6 +41,7 @@ final class Protection {
     private final GroupSignaller signaller;
     private final GroupRegistry registry;
     private final TerminalPolicy terminal;
+    private final StartTimes startTimes = StartTimes.forThisSystem(Platform.isLinux());
     private Watchdog watchdog;
     /** Strict mode only. */
     private Escapees escapees;
@@ -233,18 +235,23 @@ final class Protection {
         return wrapped;
     }
 
+    /** What {@link #record} needs to know the child's start time without reading /proc. */
+    long clockBeforeFork() {
+        return startTimes.before();
+    }
+
     byte[] helperFor(byte[] jdkHelper) throws IOException {
         return launcher.helperFor(jdkHelper);
     }
 
     /** Called while the child is still unreaped, so its pid (and pidfd) cannot name anyone else. */
-    void record(int pid, boolean ownGroup, String command) {
+    /** @param clockBefore {@link #clockBeforeFork()}, taken before this child was forked */
+    void record(int pid, boolean ownGroup, String command, long clockBefore) {
         int fd = pidfds ? Pidfd.open(pid) : -1;
         if (fd < -1) {
             log.debug("pidfd_open({}) failed with errno {}", pid, -fd);
         }
-        ProcStat leader = ProcStat.read(pid);
-        ProcessGroup group = new ProcessGroup(pid, ownGroup, leader == null ? -1 : leader.startTime, fd, command);
+        ProcessGroup group = new ProcessGroup(pid, ownGroup, startTimes.of(pid, clockBefore), fd, command);
         if (!registry.record(group)) {
             // Shutdown has already taken its list: this child must not outlive the JVM either.
             signaller.signal(group, Signals.KILL);

@@ -98,20 +98,20 @@ public final class SpawnHooks {
             return cmd;
         }
         if (spared) {
-            begin(active, new Spawn(Route.SPARED, cmd[0])); // strict mode must not take it for an escapee
+            begin(active, Route.SPARED, cmd[0]); // strict mode must not take it for an escapee
             return cmd;
         }
         if (active.sharesForegroundTerminal(redirects)) {
-            begin(active, new Spawn(Route.JVM_GROUP, cmd[0]));
+            begin(active, Route.JVM_GROUP, cmd[0]);
             return cmd;
         }
         if (launchMechanism != null && "POSIX_SPAWN".equals(launchMechanism.toString())) {
-            begin(active, new Spawn(Route.HELPER, cmd[0]));
+            begin(active, Route.HELPER, cmd[0]);
             return cmd;
         }
         String[] wrapped = active.wrap(cmd, dir);
         if (wrapped != cmd) {
-            begin(active, new Spawn(Route.LAUNCHER, cmd[0]));
+            begin(active, Route.LAUNCHER, cmd[0]);
         }
         return wrapped;
     }
@@ -144,7 +144,7 @@ public final class SpawnHooks {
                     if (spawn.route == Route.SPARED) {
                         protection.spare(pid);
                     } else {
-                        protection.record(pid, spawn.route != Route.JVM_GROUP, spawn.program);
+                        protection.record(pid, spawn.route != Route.JVM_GROUP, spawn.program, spawn.clockBefore);
                     }
                     return null;
                 });
@@ -165,9 +165,9 @@ public final class SpawnHooks {
     }
 
     /** From here until started() (or the next command() on this thread) the spawn counts as in flight. */
-    private void begin(Protection active, Spawn spawn) {
+    private void begin(Protection active, Route route, String program) {
         active.spawning();
-        current.set(spawn);
+        current.set(new Spawn(route, program, active.clockBeforeFork()));
     }
 
     private void forget() {
@@ -241,10 +241,13 @@ public final class SpawnHooks {
     private static final class Spawn {
         final Route route;
         final String program;
+        /** Protection.clockBeforeFork(), taken in command(): before the JDK forks. */
+        final long clockBefore;
 
-        Spawn(Route route, String program) {
+        Spawn(Route route, String program, long clockBefore) {
             this.route = route;
             this.program = program;
+            this.clockBefore = clockBefore;
         }
     }
 }

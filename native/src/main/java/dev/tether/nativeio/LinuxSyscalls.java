@@ -23,4 +23,10 @@ public final class LinuxSyscalls {
 
     /** prctl(2). */
     public static native int prctl(int option, long a2, long a3, long a4, long a5);
+
+    /** clock_gettime(2); {@code timespec} is {tv_sec, tv_nsec} (two C longs: LP64 only). */
+    public static native int clock_gettime(int clock, long[] timespec);
+
+    /** sysconf(3). */
+    public static native long sysconf(int name);
 }
