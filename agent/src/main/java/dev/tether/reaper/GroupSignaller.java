@@ -76,6 +76,15 @@ public final class GroupSignaller {
         Set<ProcessGroup> empty = new HashSet<>();
         List<ProcessGroup> answering = new ArrayList<>();
         for (ProcessGroup group : groups) {
+            if (proc && !pidfdGroups && group.ownGroup()) {
+                // Without pidfds, probing a group whose leader is gone takes a proof of ownership,
+                // which is a pass over /proc for each such group (a prune would cost ~2 ms per spawn).
+                // Emptiness needs no proof: one pass below settles all of them.
+                if (!leaderAliveInGroup(group)) {
+                    answering.add(group);
+                }
+                continue;
+            }
             if (!signal(group, 0)) {
                 empty.add(group);
             } else if (group.ownGroup() && !leaderAliveInGroup(group)) {

@@ -37,6 +37,22 @@ class LeaderExitedGroupIT {
                 () -> "the agent did not report the group stopped\n" + o.describe());
     }
 
+    /**
+     * As on a kernel without pidfds (before 5.3, or before 6.9 for groups): every prune must find the
+     * leaderless group alive through /proc, in one pass for all groups, and the exit must prove it ours.
+     */
+    @Test
+    void without_pidfds_too() {
+        ChildJvm jvm = ChildJvm.of(Jdk.current(), marks.next()).withAgent("grace=" + GRACE.toMillis() + "ms")
+                .env("TETHER_NO_PIDFD", "1");
+        TreeOutcome o = TreeRun.of(jvm).fixture(LeaderExitsHost.class).tree(Tree.LEADER_EXITED).ending(Ending.SIGTERM)
+                .scenario("LEADER-EXITED SIGTERM, no pidfds").run();
+        assertEquals(Ending.SIGTERM.exitCode, o.exit.exitCode, o::describe);
+        assertEquals(List.of(), o.survivors, o::describe);
+        assertTrue(o.exit.stderr.contains("tether: stopped 1 process group(s)"),
+                () -> "the agent did not report the group stopped\n" + o.describe());
+    }
+
     @Test
     void without_the_agent_the_sleep_survives() {
         TreeOutcome o = run(Ending.SIGTERM, false);
