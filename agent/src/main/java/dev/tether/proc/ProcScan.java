@@ -21,15 +21,15 @@ public final class ProcScan {
         return new File("/proc/self/stat").exists();
     }
 
-    /** @return for each of {@code pgids}, how many of its members are alive (not zombies). */
-    public static Map<Integer, Integer> liveMembers(Set<Integer> pgids) {
-        Map<Integer, Integer> counts = new HashMap<>();
+    /** @return for each of {@code pgids} that has any, its live (not zombie) members: one pass for all. */
+    public static Map<Integer, List<ProcStat>> liveMembers(Set<Integer> pgids) {
+        Map<Integer, List<ProcStat>> members = new HashMap<>();
         for (ProcStat stat : liveProcesses()) {
             if (pgids.contains(stat.pgid)) {
-                counts.merge(stat.pgid, 1, Integer::sum);
+                members.computeIfAbsent(stat.pgid, k -> new ArrayList<>()).add(stat);
             }
         }
-        return counts;
+        return members;
     }
 
     /** @return the live (non-zombie) members of group {@code pgid}. */

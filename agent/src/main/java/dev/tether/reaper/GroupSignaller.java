@@ -71,17 +71,20 @@ public final class GroupSignaller {
         return reached;
     }
 
-    /** @return the groups among {@code groups} that have no live (non-zombie) member. */
+    /**
+     * @return the groups among {@code groups} that have no live (non-zombie) member that is provably
+     *         ours (a group whose number a stranger took counts as empty: it is not ours to wait for)
+     */
     public Set<ProcessGroup> emptyGroups(Collection<ProcessGroup> groups) {
         Set<ProcessGroup> empty = new HashSet<>();
         List<ProcessGroup> answering = new ArrayList<>();
+        List<ProcessGroup> unproven = new ArrayList<>();
         for (ProcessGroup group : groups) {
             if (proc && !pidfdGroups && group.ownGroup()) {
-                // Without pidfds, probing a group whose leader is gone takes a proof of ownership,
-                // which is a pass over /proc for each such group (a prune would cost ~2 ms per spawn).
-                // Emptiness needs no proof: one pass below settles all of them.
+                // Without pidfds, probing a group whose leader is gone proves ownership with a pass
+                // over /proc per group (a prune of 64 groups cost ~150 ms): one pass below serves all.
                 if (!leaderAliveInGroup(group)) {
-                    answering.add(group);
+                    unproven.add(group);
                 }
                 continue;
             }
@@ -96,13 +99,19 @@ public final class GroupSignaller {
                 answering.add(group);
             }
         }
-        if (proc && !answering.isEmpty()) {
+        if (proc && !(answering.isEmpty() && unproven.isEmpty())) {
             // Only a look at the members' states tells a group of zombies from a live one.
             Set<Integer> ids = new HashSet<>();
             answering.forEach(g -> ids.add(g.pgid()));
-            Map<Integer, Integer> live = ProcScan.liveMembers(ids);
+            unproven.forEach(g -> ids.add(g.pgid()));
+            Map<Integer, List<ProcStat>> live = ProcScan.liveMembers(ids);
             for (ProcessGroup group : answering) {
                 if (!live.containsKey(group.pgid()) && !leaderNotYetInItsGroup(group)) {
+                    empty.add(group);
+                }
+            }
+            for (ProcessGroup group : unproven) {
+                if (!ours(group, live.getOrDefault(group.pgid(), List.of())) && !leaderNotYetInItsGroup(group)) {
                     empty.add(group);
                 }
             }
@@ -148,8 +157,13 @@ public final class GroupSignaller {
         if (leader != null) {
             return leader.startTime == group.leaderStartTime();
         }
-        return ProcScan.members(group.pgid()).stream()
-                .allMatch(m -> m.sid == ourSession && m.startTime >= group.leaderStartTime());
+        return ours(group, ProcScan.members(group.pgid()));
+    }
+
+    /** A group whose leader is gone is ours if it has members and each is in our session and started after the leader. */
+    private boolean ours(ProcessGroup group, List<ProcStat> members) {
+        return !members.isEmpty()
+                && members.stream().allMatch(m -> m.sid == ourSession && m.startTime >= group.leaderStartTime());
     }
 
     private static boolean send(int fd, int signal, long flags) {
