@@ -47,7 +47,9 @@ final class IsolatingClassLoader extends ClassLoader
         super("tether", ClassLoader.getPlatformClassLoader());
         this.jar = jar;
         this.jarUrl = jarUrl.toExternalForm();
-        this.domain = securityManagerPossible() ? new ProtectionDomain(new CodeSource(jarUrl, (Certificate[]) null), all()) : null;
+        // The code source also tells stage two where its jar is (NativeModule reads its packages).
+        this.domain = new ProtectionDomain(new CodeSource(jarUrl, (Certificate[]) null),
+                securityManagerPossible() ? all() : null);
     }
 
     /**
