@@ -24,8 +24,9 @@ import java.util.jar.JarFile;
  * native access to that module only; and has Tether's loader keep JNA's system properties private
  * (see JnaProperties).
  *
- * <p>Why: JDK 22+ warns on standard error when code without native access loads a native library
- * (JEP 472), and JNA does so at its first use. The access flag of every unnamed module is one
+ * <p>Why (JDK 22 and later; before, there is no such flag and no module is made): JDK 24+ warns on
+ * standard error when code without native access loads a native library (JEP 472), and JNA does so
+ * at its first use. The access flag of every unnamed module is one
  * shared flag ({@code ALL-UNNAMED}), so granting it to Tether's unnamed module would also silence the
  * host's own warnings. A named module has a flag of its own. It is granted through the JDK's
  * internal {@code Module.implAddEnableNativeAccess()} because the public
@@ -37,6 +38,8 @@ final class NativeModule {
     static final String NAME = "dev.tether.jna";
     private static final String[] ROOTS = {"com/sun/jna/", "dev/tether/nativeio/"};
     private static final String PREFIX = "tether/inst/";
+    /** JDK 22 brought the native access flag (JEP 454; JEP 472 makes JNI warn about it from JDK 24). */
+    private static final int FIRST_JDK_WITH_NATIVE_ACCESS = 22;
 
     private NativeModule() {
     }
@@ -54,6 +57,9 @@ final class NativeModule {
         @SuppressWarnings("unchecked")
         BiConsumer<String, UnaryOperator<byte[]>> rewrite = (BiConsumer<String, UnaryOperator<byte[]>>) loader;
         rewrite.accept("com.sun.jna.", new JnaRedirects());
+        if (Runtime.version().feature() < FIRST_JDK_WITH_NATIVE_ACCESS) {
+            return; // nothing to grant; the module layer would cost the first spawn 25 ms or more
+        }
         ModuleDescriptor descriptor = ModuleDescriptor.newAutomaticModule(NAME).packages(packages()).build();
         ModuleReference reference = new ModuleReference(descriptor, null) {
             @Override
@@ -84,8 +90,6 @@ final class NativeModule {
             Method grant = Module.class.getDeclaredMethod("implAddEnableNativeAccess");
             grant.setAccessible(true);
             grant.invoke(module);
-        } catch (NoSuchMethodException beforeJdk22) {
-            // no restricted methods, nothing to grant
         } catch (ReflectiveOperationException | RuntimeException e) {
             // the JDK will print its warning; everything works the same
         }
