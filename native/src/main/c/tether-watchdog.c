@@ -357,7 +357,9 @@ static int open_pidfd(pid_t pid, unsigned long long start, int jvm_fd)
             return fd;
         if (fd >= 0)
             close_fd(fd); /* the JVM closed it since, and the number now names something else */
-        else if (errno != EBADF) /* EBADF: closed since, the group is gone */
+        else if (errno != EBADF && errno != ESRCH)
+            /* EBADF: closed since, the group is gone. ESRCH: the JVM is gone, and this line was read
+             * after it (batches, see BATCH_PAUSE_NS): expected, and its stderr is the host's. */
             say(errno, "pidfd_getfd %d from the JVM", jvm_fd);
     }
     fd = (int)syscall(NR_PIDFD_OPEN, pid, 0);
