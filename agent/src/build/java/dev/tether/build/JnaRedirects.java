@@ -1,7 +1,14 @@
-package dev.tether.core;
+package dev.tether.build;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.function.UnaryOperator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Collections;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
@@ -9,24 +16,67 @@ import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 
 /**
- * Rewrites a JNA class as Tether's class loader defines it ({@code com.sun.jna.*}), so that JNA
- * touches nothing of the host's: its system-property calls go to
+ * Build step (agent/pom.xml, package phase): rewrites JNA's classes before they go into the agent
+ * jar, so that JNA touches nothing of the host's: its system-property calls go to
  * {@code dev.tether.nativeio.JnaProperties}, and its java.util.logging calls to
  * {@code dev.tether.nativeio.JnaLogging} (JNA's loggers would initialise the JDK's LogManager at the
  * first spawn: a host that chooses its LogManager later, {@code java.util.logging.manager} as JBoss
  * does, would then get the JDK's, and the first spawn paid about 25 classes and a configuration
  * read for it). A static call with the same descriptor, or with the receiver as the first argument,
- * leaves the operand stack and the stack map frames as they were. Classes that mention neither are
- * returned as they are, unparsed.
+ * leaves the operand stack and the stack map frames as they were.
+ *
+ * <p>Done here, not as the classes load: rewriting them in the host, with a cold ASM, cost every
+ * first spawn 40-55 ms. AgentJarContentIT checks that no JNA class in the jar still calls them.
+ *
+ * <p>Usage: {@code JnaRedirects SHADED_JAR OUTPUT_DIR}: writes each JNA class that needed a change
+ * to OUTPUT_DIR under its own name; the jar assembly takes those instead of the originals.
  */
-final class JnaRedirects implements UnaryOperator<byte[]> {
+public final class JnaRedirects {
+    private static final String JNA = "com/sun/jna/";
     private static final String PROPERTIES = "dev/tether/nativeio/JnaProperties";
     private static final String LOGGING = "dev/tether/nativeio/JnaLogging";
     private static final String LOGGER = "java/util/logging/Logger";
     private static final byte[][] MENTIONS = {ascii("getProperty"), ascii("setProperty"), ascii("getBoolean"), ascii(LOGGER)};
 
-    @Override
-    public byte[] apply(byte[] classfile) {
+    private JnaRedirects() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 2) {
+            System.err.println("usage: JnaRedirects SHADED_JAR OUTPUT_DIR");
+            System.exit(2);
+        }
+        Path output = Paths.get(args[1]);
+        int classes = 0;
+        int rewritten = 0;
+        try (ZipFile jar = new ZipFile(args[0])) {
+            for (ZipEntry entry : Collections.list(jar.entries())) {
+                String name = entry.getName();
+                if (!name.startsWith(JNA) || !name.endsWith(".class")) {
+                    continue;
+                }
+                classes++;
+                byte[] original;
+                try (InputStream in = jar.getInputStream(entry)) {
+                    original = in.readAllBytes();
+                }
+                byte[] result = rewrite(original);
+                if (result != original) {
+                    Path file = output.resolve(name);
+                    Files.createDirectories(file.getParent());
+                    Files.write(file, result);
+                    rewritten++;
+                }
+            }
+        }
+        if (classes == 0) {
+            throw new IOException(args[0] + " holds no JNA class: the jar's layout changed");
+        }
+        System.out.println("JnaRedirects: " + rewritten + " of " + classes + " JNA classes rewritten into " + output);
+    }
+
+    /** @return the rewritten class, or {@code classfile} itself if it mentions none of the calls */
+    static byte[] rewrite(byte[] classfile) {
         if (!mentionsAny(classfile)) {
             return classfile;
         }

@@ -11,9 +11,7 @@ import java.security.ProtectionDomain;
 import java.security.cert.Certificate;
 import java.util.Collections;
 import java.util.Enumeration;
-import java.util.function.BiConsumer;
 import java.util.function.Supplier;
-import java.util.function.UnaryOperator;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
@@ -27,8 +25,7 @@ import java.util.jar.JarFile;
  * and it runs inside {@code doPrivileged} blocks so the host's permissions never leak in either way.
  * The jar stays open for the JVM's life: reading entries of an open jar needs no permission check.
  */
-final class IsolatingClassLoader extends ClassLoader
-        implements Supplier<Object[]>, BiConsumer<String, UnaryOperator<byte[]>> {
+final class IsolatingClassLoader extends ClassLoader implements Supplier<Object[]> {
 
     static final String PREFIX = "tether/inst/";
 
@@ -40,8 +37,6 @@ final class IsolatingClassLoader extends ClassLoader
     private final String jarUrl;
     private final ProtectionDomain domain;
     private Object[] handedOver;
-    private volatile String rewrittenPrefix;
-    private volatile UnaryOperator<byte[]> rewriter;
 
     IsolatingClassLoader(JarFile jar, URL jarUrl) {
         super("tether", ClassLoader.getPlatformClassLoader());
@@ -79,16 +74,6 @@ final class IsolatingClassLoader extends ClassLoader
         return arguments;
     }
 
-    /**
-     * Stage two asks for the classes under {@code namePrefix} to pass through {@code rewriter} as
-     * they are defined (it keeps JNA off the host's system properties). Called once, before any.
-     */
-    @Override
-    public void accept(String namePrefix, UnaryOperator<byte[]> rewriter) {
-        this.rewriter = rewriter;
-        this.rewrittenPrefix = namePrefix;
-    }
-
     @Override
     protected Class<?> findClass(String name) throws ClassNotFoundException {
         JarEntry entry = jar.getJarEntry(PREFIX + name.replace('.', '/') + ".class");
@@ -97,10 +82,6 @@ final class IsolatingClassLoader extends ClassLoader
         }
         try (InputStream in = jar.getInputStream(entry)) {
             byte[] bytes = in.readAllBytes();
-            String prefix = rewrittenPrefix;
-            if (prefix != null && name.startsWith(prefix)) {
-                bytes = rewriter.apply(bytes);
-            }
             return defineClass(name, bytes, 0, bytes.length, domain);
         } catch (IOException e) {
             throw new ClassNotFoundException(name, e);

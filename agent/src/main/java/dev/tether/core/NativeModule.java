@@ -15,14 +15,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.jar.JarEntry;
-import java.util.function.BiConsumer;
-import java.util.function.UnaryOperator;
 import java.util.jar.JarFile;
 
 /**
  * Puts JNA and Tether's libc bindings into a named module of their own, {@value #NAME}, and grants
- * native access to that module only; and has Tether's loader keep JNA's system properties private
- * (see JnaProperties).
+ * native access to that module only. (JNA's classes come into the jar already kept off the host's
+ * system properties and logging: see JnaRedirects under agent/src/build.)
  *
  * <p>Why (JDK 22 and later; before, there is no such flag and no module is made): JDK 24+ warns on
  * standard error when code without native access loads a native library (JEP 472), and JNA does so
@@ -52,11 +50,6 @@ final class NativeModule {
             return;
         }
         defined = true; // a second attempt after a failure would fail on the module name, not explain it
-        // Before the first JNA class is defined: see JnaProperties.
-        // Stage one's loader takes the rewriter through a JDK interface (it is invisible from here).
-        @SuppressWarnings("unchecked")
-        BiConsumer<String, UnaryOperator<byte[]>> rewrite = (BiConsumer<String, UnaryOperator<byte[]>>) loader;
-        rewrite.accept("com.sun.jna.", new JnaRedirects());
         if (Runtime.version().feature() < FIRST_JDK_WITH_NATIVE_ACCESS) {
             return; // nothing to grant; the module layer would cost the first spawn 25 ms or more
         }

@@ -17,6 +17,10 @@ import java.util.jar.Manifest;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -120,6 +124,45 @@ class AgentJarContentIT {
             }
         }
         assertEquals(List.of(), referring, "unrelocated references in " + ChildJvm.agentJar());
+    }
+
+    /**
+     * The build rewrites JNA (agent/src/build/java/dev/tether/build/JnaRedirects.java): in the jar, no
+     * JNA class may still read or write the host's system properties or touch java.util.logging.
+     */
+    @Test
+    void jna_in_the_agent_jar_calls_no_system_property_and_no_logger_of_the_host() throws IOException {
+        List<String> calls = new ArrayList<>();
+        int jnaClasses = 0;
+        try (ZipFile jar = new ZipFile(ChildJvm.agentJar())) {
+            for (ZipEntry entry : Collections.list(jar.entries())) {
+                String name = entry.getName();
+                if (!name.startsWith(INST + "com/sun/jna/") || !name.endsWith(".class")) continue;
+                jnaClasses++;
+                try (InputStream in = jar.getInputStream(entry)) {
+                    new ClassReader(in.readAllBytes()).accept(new ClassVisitor(Opcodes.ASM9) {
+                        @Override
+                        public MethodVisitor visitMethod(int access, String method, String descriptor, String signature,
+                                String[] exceptions) {
+                            return new MethodVisitor(Opcodes.ASM9) {
+                                @Override
+                                public void visitMethodInsn(int opcode, String owner, String called, String desc,
+                                        boolean itf) {
+                                    boolean property = owner.equals("java/lang/System")
+                                            && (called.equals("getProperty") || called.equals("setProperty"))
+                                            || owner.equals("java/lang/Boolean") && called.equals("getBoolean");
+                                    if (property || owner.startsWith("java/util/logging/")) {
+                                        calls.add(name + " " + method + ": " + owner + "." + called);
+                                    }
+                                }
+                            };
+                        }
+                    }, 0);
+                }
+            }
+        }
+        assertTrue(jnaClasses > 50, "only " + jnaClasses + " JNA classes in " + ChildJvm.agentJar());
+        assertEquals(List.of(), calls, "JNA calls left in " + ChildJvm.agentJar());
     }
 
     @Test

@@ -6,8 +6,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Where JNA's java.util.logging calls go once Tether's class loader has rewritten them (see the
- * agent's JnaRedirects): {@code Logger.getLogger} returns null, which JNA only ever passes back here
+ * Where JNA's java.util.logging calls go once the build has rewritten them (see the
+ * agent's JnaRedirects, agent/src/build): {@code Logger.getLogger} returns null, which JNA only ever passes back here
  * as the receiver of {@code log} and {@code isLoggable}. So no Logger exists and the JDK's LogManager
  * is not initialised on the host's behalf. JNA's warnings and errors reach {@link #sink}, if set.
  */

@@ -8,9 +8,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>JNA configures itself through {@code jna.*} system properties and writes some back
  * ({@code jna.loaded}, {@code jnidispatch.path}, {@code jna.platform.library.path}): a host would see
- * them, and a host that configures its own JNA would configure Tether's too. Tether's class loader
- * rewrites JNA's calls to System.getProperty, System.setProperty and Boolean.getBoolean into calls
- * to this class, which keeps {@code jna.*} and {@code jnidispatch.*} in a map of its own and passes
+ * them, and a host that configures its own JNA would configure Tether's too. The build rewrites
+ * JNA's calls to System.getProperty, System.setProperty and Boolean.getBoolean into calls to this
+ * class (the agent's JnaRedirects, agent/src/build), which keeps {@code jna.*} and {@code jnidispatch.*} in a map of its own and passes
  * every other key (os.name, java.io.tmpdir, ...) to the real system properties.
  */
 public final class JnaProperties {
