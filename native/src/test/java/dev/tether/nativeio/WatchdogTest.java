@@ -15,6 +15,7 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -595,7 +596,11 @@ class WatchdogTest {
         List<String[]> fds = new ArrayList<>();
         try (DirectoryStream<Path> dir = Files.newDirectoryStream(Path.of("/proc/" + pid + "/fd"))) {
             for (Path fd : dir) {
-                fds.add(new String[] {fd.getFileName().toString(), Files.readSymbolicLink(fd).toString()});
+                try {
+                    fds.add(new String[] {fd.getFileName().toString(), Files.readSymbolicLink(fd).toString()});
+                } catch (NoSuchFileException closedMeanwhile) {
+                    // closed between the listing and this look: it is not open any more
+                }
             }
         } catch (IOException e) {
             throw new AssertionError(e);
