@@ -6,9 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import net.bytebuddy.jar.asm.AnnotationVisitor;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
@@ -25,6 +28,11 @@ import net.bytebuddy.jar.asm.Opcodes;
  * read for it). A static call with the same descriptor, or with the receiver as the first argument,
  * leaves the operand stack and the stack map frames as they were.
  *
+ * <p>And one change for speed: {@code Structure$FFIType}, the structure JNA builds at its first
+ * registration of a native method, gets its field order as a method instead of having JNA read its
+ * {@code @FieldOrder} annotation. Reading an annotation makes the JDK generate a proxy class: about
+ * 20 ms of the first spawn. The method returns what the annotation holds, read from it here.
+ *
  * <p>Done here, not as the classes load: rewriting them in the host, with a cold ASM, cost every
  * first spawn 40-55 ms. AgentJarContentIT checks that no JNA class in the jar still calls them.
  *
@@ -36,6 +44,8 @@ public final class JnaRedirects {
     private static final String PROPERTIES = "dev/tether/nativeio/JnaProperties";
     private static final String LOGGING = "dev/tether/nativeio/JnaLogging";
     private static final String LOGGER = "java/util/logging/Logger";
+    private static final String FFI_TYPE = "com/sun/jna/Structure$FFIType";
+    private static final String FIELD_ORDER = "Lcom/sun/jna/Structure$FieldOrder;";
     private static final byte[][] MENTIONS = {ascii("getProperty"), ascii("setProperty"), ascii("getBoolean"), ascii(LOGGER)};
 
     private JnaRedirects() {
@@ -60,7 +70,7 @@ public final class JnaRedirects {
                 try (InputStream in = jar.getInputStream(entry)) {
                     original = in.readAllBytes();
                 }
-                byte[] result = rewrite(original);
+                byte[] result = rewrite(name, original);
                 if (result != original) {
                     Path file = output.resolve(name);
                     Files.createDirectories(file.getParent());
@@ -75,14 +85,15 @@ public final class JnaRedirects {
         System.out.println("JnaRedirects: " + rewritten + " of " + classes + " JNA classes rewritten into " + output);
     }
 
-    /** @return the rewritten class, or {@code classfile} itself if it mentions none of the calls */
-    static byte[] rewrite(byte[] classfile) {
-        if (!mentionsAny(classfile)) {
+    /** @return the rewritten class, or {@code classfile} itself if there is nothing to change */
+    static byte[] rewrite(String entryName, byte[] classfile) {
+        boolean ffiType = entryName.equals(FFI_TYPE + ".class");
+        if (!mentionsAny(classfile) && !ffiType) {
             return classfile;
         }
         ClassReader reader = new ClassReader(classfile);
         ClassWriter writer = new ClassWriter(reader, 0);
-        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+        ClassVisitor redirects = new ClassVisitor(Opcodes.ASM9, writer) {
             @Override
             public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
                     String[] exceptions) {
@@ -103,8 +114,73 @@ public final class JnaRedirects {
                     }
                 };
             }
-        }, 0);
+        };
+        reader.accept(ffiType ? new FieldOrderMethod(redirects) : redirects, 0);
         return writer.toByteArray();
+    }
+
+    /** Adds {@code protected List<String> getFieldOrder()} returning the class's {@code @FieldOrder} values. */
+    private static final class FieldOrderMethod extends ClassVisitor {
+        private final List<String> fields = new ArrayList<>();
+        private boolean declared;
+
+        FieldOrderMethod(ClassVisitor next) {
+            super(Opcodes.ASM9, next);
+        }
+
+        @Override
+        public AnnotationVisitor visitAnnotation(String descriptor, boolean visible) {
+            AnnotationVisitor next = super.visitAnnotation(descriptor, visible);
+            if (!FIELD_ORDER.equals(descriptor)) {
+                return next;
+            }
+            return new AnnotationVisitor(Opcodes.ASM9, next) {
+                @Override
+                public AnnotationVisitor visitArray(String name) {
+                    return new AnnotationVisitor(Opcodes.ASM9, super.visitArray(name)) {
+                        @Override
+                        public void visit(String unused, Object value) {
+                            fields.add((String) value);
+                            super.visit(unused, value);
+                        }
+                    };
+                }
+            };
+        }
+
+        @Override
+        public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                String[] exceptions) {
+            declared |= name.equals("getFieldOrder") && descriptor.equals("()Ljava/util/List;");
+            return super.visitMethod(access, name, descriptor, signature, exceptions);
+        }
+
+        @Override
+        public void visitEnd() {
+            if (declared || fields.isEmpty()) {
+                throw new IllegalStateException(FFI_TYPE + " changed (" + (declared ? "it declares getFieldOrder"
+                        : "no @FieldOrder") + "): review JnaRedirects for this JNA version");
+            }
+            // return Collections.unmodifiableList(Arrays.asList(new String[] {...})), as Structure's does
+            MethodVisitor m = super.visitMethod(Opcodes.ACC_PROTECTED, "getFieldOrder", "()Ljava/util/List;",
+                    "()Ljava/util/List<Ljava/lang/String;>;", null);
+            m.visitCode();
+            m.visitLdcInsn(fields.size());
+            m.visitTypeInsn(Opcodes.ANEWARRAY, "java/lang/String");
+            for (int i = 0; i < fields.size(); i++) {
+                m.visitInsn(Opcodes.DUP);
+                m.visitLdcInsn(i);
+                m.visitLdcInsn(fields.get(i));
+                m.visitInsn(Opcodes.AASTORE);
+            }
+            m.visitMethodInsn(Opcodes.INVOKESTATIC, "java/util/Arrays", "asList", "([Ljava/lang/Object;)Ljava/util/List;", false);
+            m.visitMethodInsn(Opcodes.INVOKESTATIC, "java/util/Collections", "unmodifiableList",
+                    "(Ljava/util/List;)Ljava/util/List;", false);
+            m.visitInsn(Opcodes.ARETURN);
+            m.visitMaxs(4, 1);
+            m.visitEnd();
+            super.visitEnd();
+        }
     }
 
     private static boolean isPropertyCall(String owner, String method) {
