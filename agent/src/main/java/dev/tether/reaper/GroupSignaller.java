@@ -76,6 +76,16 @@ public final class GroupSignaller {
      *         ours (a group whose number a stranger took counts as empty: it is not ours to wait for)
      */
     public Set<ProcessGroup> emptyGroups(Collection<ProcessGroup> groups) {
+        return emptyGroups(groups, true);
+    }
+
+    /**
+     * @param zombies false: a group that answers through its pidfd counts as live even if only
+     *        zombies answer (no look at /proc). A reaper polling a thousand dying groups every few
+     *        milliseconds asks so, and the thorough question only now and then: zombie-only groups
+     *        exist only where no init reaps orphans.
+     */
+    public Set<ProcessGroup> emptyGroups(Collection<ProcessGroup> groups, boolean zombies) {
         Set<ProcessGroup> empty = new HashSet<>();
         List<ProcessGroup> answering = new ArrayList<>();
         List<ProcessGroup> unproven = new ArrayList<>();
@@ -90,7 +100,7 @@ public final class GroupSignaller {
             }
             if (!signal(group, 0)) {
                 empty.add(group);
-            } else if (group.ownGroup() && !leaderAliveInGroup(group)) {
+            } else if (zombies && group.ownGroup() && !leaderAliveInGroup(group)) {
                 // A child in the JVM's group answers only while it or a descendant is alive (the
                 // tree walk skips zombies); a group answers while it holds zombies too. A group
                 // whose leader is alive in it is not empty: only the others need the /proc scan,

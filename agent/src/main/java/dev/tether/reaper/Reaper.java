@@ -19,6 +19,7 @@ public final class Reaper {
     /** After SIGKILL only processes stuck in the kernel (state D) can linger; never hang the JVM on them. */
     private static final long KILL_PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final long FIRST_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
+    /** Polls this far apart also look for groups of zombies only (see GroupSignaller.emptyGroups). */
     private static final long MAX_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final GroupSignaller signaller;
@@ -41,7 +42,7 @@ public final class Reaper {
         long killAt = start + grace.toNanos();
         long poll = FIRST_POLL_NANOS;
         while (true) {
-            live.removeAll(signaller.emptyGroups(live));
+            live.removeAll(signaller.emptyGroups(live, poll >= MAX_POLL_NANOS));
             long now = System.nanoTime();
             if (live.isEmpty() || now - killAt > KILL_PATIENCE_NANOS) {
                 break;
@@ -63,7 +64,7 @@ public final class Reaper {
         List<ProcessGroup> live = new ArrayList<>(groups);
         long poll = FIRST_POLL_NANOS;
         while (true) {
-            live.removeAll(signaller.emptyGroups(live));
+            live.removeAll(signaller.emptyGroups(live, poll >= MAX_POLL_NANOS));
             long left = deadlineNanos - System.nanoTime();
             if (live.isEmpty() || left <= 0) {
                 return;
