@@ -106,6 +106,8 @@ row() { printf '%-28s %10s %12s %10s %15s   %s\n' "$@"; }
     done
     row "steady spawn (us/op)" "$(get spawn.none)" "" "$(get spawn.tether)" \
         "$(printf '%+.1f' "$(get spawn.difference)" 2>/dev/null || echo -)" "at most +60 (median of paired forks)"
+    row "  floor: launcher's exec" "" "" "" "$(printf '%+.1f' "$(get spawn.floor)" 2>/dev/null || echo -)" \
+        "one extra exec, no agent, same JVM"
     row "shutdown, 1000 groups (ms)" "$(get shutdown.floor)*" "" "$(get shutdown.tether)" "" \
         "under 200; survivors: $(get shutdown.survivors | cut -d. -f1)"
     echo "* a JVM's exit with no child and no agent"
