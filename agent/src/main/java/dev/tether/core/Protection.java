@@ -250,8 +250,11 @@ final class Protection {
         return launcher.helperFor(jdkHelper);
     }
 
-    /** Called while the child is still unreaped, so its pid (and pidfd) cannot name anyone else. */
-    /** @param clockBefore {@link #clockBeforeFork()}, taken before this child was forked */
+    /**
+     * Called while the child is still unreaped, so its pid (and pidfd) cannot name anyone else.
+     *
+     * @param clockBefore {@link #clockBeforeFork()}, taken before this child was forked
+     */
     void record(int pid, boolean ownGroup, String command, long clockBefore) {
         int fd = pidfds ? Pidfd.open(pid) : -1;
         if (fd < -1) {

@@ -130,12 +130,14 @@ public final class GroupSignaller {
     }
 
     private boolean leaderAliveInGroup(ProcessGroup group) {
-        if (!proc) {
-            return false;
-        }
+        ProcStat leader = proc ? ourLiveLeader(group) : null;
+        return leader != null && leader.pgid == group.pgid();
+    }
+
+    /** @return the group's leader as /proc shows it, if it is the process we started and not a zombie; else null */
+    private static ProcStat ourLiveLeader(ProcessGroup group) {
         ProcStat leader = ProcStat.read(group.pgid());
-        return leader != null && leader.startTime == group.leaderStartTime() && !leader.isZombie()
-                && leader.pgid == group.pgid();
+        return leader != null && leader.startTime == group.leaderStartTime() && !leader.isZombie() ? leader : null;
     }
 
     /** Closes a pidfd (each is closed once, under its group's lock, so EBADF cannot happen). */
@@ -149,9 +151,8 @@ public final class GroupSignaller {
      */
     private boolean leaderNotYetInItsGroup(ProcessGroup group) {
         if (proc) {
-            ProcStat leader = ProcStat.read(group.pgid());
-            return leader != null && leader.startTime == group.leaderStartTime() && !leader.isZombie()
-                    && leader.pgid != group.pgid();
+            ProcStat leader = ourLiveLeader(group);
+            return leader != null && leader.pgid != group.pgid();
         }
         int pgid = Syscalls.getpgid(group.pgid());
         return pgid >= 0 && pgid != group.pgid();
