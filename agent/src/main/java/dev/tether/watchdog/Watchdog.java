@@ -20,7 +20,9 @@ import java.util.concurrent.locks.LockSupport;
  * Process's stdin when that process exits. The write end is close-on-exec, so no child of the JVM
  * can hold it open, and non-blocking: a full pipe (the watchdog reads in batches, see
  * BATCH_PAUSE_NS in the C file) holds up the writing thread for at most {@link #PATIENCE_NANOS},
- * once: after that the watchdog counts as stuck and is given up with a warning.
+ * once: after that the watchdog counts as stuck and is given up with a warning. Given up, not
+ * closed: EOF is the watchdog's sign that the JVM died, and a stuck watchdog that woke to it would
+ * end every group it knows while the JVM still runs them.
  */
 public final class Watchdog {
     /** O_NONBLOCK (asm-generic/fcntl.h; x86_64 and aarch64). */
@@ -32,8 +34,11 @@ public final class Watchdog {
     /** Far more than the watchdog needs to drain a full pipe (it pauses 10 ms between batches). */
     private static final long PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final byte[] BYE = "bye\n".getBytes(StandardCharsets.US_ASCII);
 
     private int fd;
+    /** Set when the watchdog stopped reading: nothing more is sent, but the pipe stays open. */
+    private boolean givenUp;
 
     private Watchdog(int fd) {
         this.fd = fd;
@@ -95,9 +100,17 @@ public final class Watchdog {
         }
     }
 
-    /** {@code bye}: the JVM has ended its groups itself; the watchdog exits without touching them. */
+    /**
+     * {@code bye}: the JVM has ended its groups itself; the watchdog exits without touching them.
+     * To a watchdog given up, one try without waiting: if it does not fit, the EOF that follows makes
+     * the watchdog end what it still knows of, which the JVM has just ended anyway.
+     */
     public synchronized void goodbye() {
-        send("bye\n");
+        if (givenUp && fd >= 0) {
+            Syscalls.write(fd, BYE, BYE.length);
+        } else {
+            send("bye\n");
+        }
         if (fd >= 0) {
             Syscalls.close(fd);
             fd = -1;
@@ -106,7 +119,7 @@ public final class Watchdog {
 
     /** @param lines whole lines, at most PIPE_BUF bytes: written whole or not at all (pipe(7)) */
     private synchronized void send(String lines) {
-        if (fd < 0) {
+        if (fd < 0 || givenUp) {
             return;
         }
         byte[] bytes = lines.getBytes(StandardCharsets.US_ASCII);
@@ -115,13 +128,20 @@ public final class Watchdog {
             int errno = Syscalls.errno();
             if (errno == EAGAIN && System.nanoTime() - deadline < 0) {
                 LockSupport.parkNanos(RETRY_NANOS);
+            } else if (errno == EAGAIN) {
+                giveUp("is not keeping up");
+                givenUp = true; // the pipe stays open: see the class comment
+                return;
             } else if (errno != EINTR) {
-                String why = errno == EAGAIN ? "is not keeping up" : "is gone (errno " + errno + ")";
-                Log.get(Watchdog.class).warn("the watchdog {}; children will not be stopped if the JVM is killed", why);
+                giveUp("is gone (errno " + errno + ")");
                 Syscalls.close(fd);
                 fd = -1;
                 return;
             }
         }
+    }
+
+    private static void giveUp(String why) {
+        Log.get(Watchdog.class).warn("the watchdog {}; children will not be stopped if the JVM is killed", why);
     }
 }

@@ -9,7 +9,9 @@ public enum Signal {
     INT(2),
     KILL(9),
     SEGV(11),
-    TERM(15);
+    TERM(15),
+    CONT(18),
+    STOP(19);
 
     private final int number;
 
