@@ -2,10 +2,16 @@
  * tether-watchdog: ends the process groups a JVM recorded when the JVM dies without running its
  * shutdown hooks (SIGKILL, the OOM killer, Runtime.halt, -Xrs, a crash).
  *
- * Usage: tether-watchdog GRACE_MS JVM_SID
+ * Usage: tether-watchdog GRACE_MS JVM_SID [DIR]
  *   GRACE_MS  0..86400000: time between SIGTERM and SIGKILL, as the agent's grace option
  *   JVM_SID   the JVM's session id (getsid(0)): proof that a member of a leaderless group is ours;
  *             0 when the session leader is outside the JVM's PID namespace (then no such proof)
+ *   DIR       the agent's private directory (absolute, named tether-*), which holds this binary,
+ *             the launcher and JNA's library. The JVM deletes it at a normal exit (deleteOnExit);
+ *             after a death without one, the watchdog does, once the JVM is provably gone and the
+ *             groups are reaped. Only a directory that is ours by every sign: no symbolic link,
+ *             owned by this user, mode 0700 as the agent makes it; only the entries in it that are
+ *             not directories; and rmdir(2) itself leaves a directory that is not empty.
  *
  * The agent starts it once, at its first spawn, with stdin a pipe whose write end only the JVM holds.
  * It forks at once; the parent exits 0 (so the JDK reaps a short-lived child and the host never sees
@@ -25,7 +31,8 @@
  *   anything else     one line on stderr, then ignored
  * EOF (or a read error) without "bye" means the JVM is gone: every recorded entry gets SIGTERM and
  * SIGCONT, then SIGKILL once GRACE_MS has passed, repeatedly (a fork loop refills a group), until
- * no member is alive or GRACE_MS + 5 s have passed; then it exits. Zombies count as gone.
+ * no member is alive or GRACE_MS + 5 s have passed; then DIR goes, if given, and it exits. Zombies
+ * count as gone.
  *
  * Never a stranger (as the agent's GroupSignaller): a group through a pidfd, with
  * PIDFD_SIGNAL_PROCESS_GROUP (Linux 6.9+). Best the JVM's own (FD), copied with pidfd_getfd(2)
@@ -56,7 +63,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #ifdef __linux__
@@ -84,7 +93,8 @@ struct entry {
 
 static struct entry *entries;
 static size_t n_entries, cap_entries;
-static pid_t jvm_sid;
+static pid_t jvm_sid, jvm_pid;
+static const char *private_dir;
 
 /* One line on stderr in one write(2), so it cannot interleave with the JVM's output. */
 static void say(int err, const char *fmt, ...)
@@ -462,15 +472,90 @@ static int reap(long long grace_ns)
     }
 }
 
+/* Whether the JVM has ended. EOF comes when its last thread has closed its files, a moment before
+ * the kernel counts the process as exited, so this waits up to a second. With a pidfd: it polls
+ * readable once the process has exited (pidfd_open(2)). Without one, kill(2) until ESRCH: a JVM
+ * left a zombie by its parent counts as alive, and its directory stays. */
+static int jvm_gone(void)
+{
+#ifdef __linux__
+    if (jvm_pidfd >= 0) {
+        struct pollfd p = {.fd = jvm_pidfd, .events = POLLIN};
+        int n;
+        while ((n = poll(&p, 1, 1000)) < 0 && errno == EINTR) {
+        }
+        if (n < 0)
+            say(errno, "poll on the JVM's pidfd");
+        return n > 0;
+    }
+#endif
+    for (int tries = 0; tries < 100; tries++) {
+        if (kill(jvm_pid, 0) < 0 && errno == ESRCH)
+            return 1;
+        struct timespec t = {.tv_sec = 0, .tv_nsec = 10000000L};
+        if (nanosleep(&t, NULL) < 0 && errno != EINTR)
+            say(errno, "nanosleep");
+    }
+    return 0;
+}
+
+/* DIR (see the usage above) and the files in it, once the JVM is gone. */
+static void remove_private_dir(void)
+{
+    if (private_dir == NULL || !jvm_gone())
+        return;
+    int fd = open(private_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno != ENOENT)
+            say(errno, "%s", private_dir);
+        return;
+    }
+    struct stat st;
+    if (fstat(fd, &st) < 0 || st.st_uid != geteuid() || (st.st_mode & 07777) != 0700) {
+        say(0, "not removing %s: not a directory of this user with mode 0700", private_dir);
+        if (close(fd) < 0)
+            say(errno, "close");
+        return;
+    }
+    DIR *dir = fdopendir(fd);
+    if (dir == NULL) {
+        say(errno, "%s", private_dir);
+        if (close(fd) < 0)
+            say(errno, "close");
+        return;
+    }
+    struct dirent *d;
+    while ((errno = 0, d = readdir(dir)) != NULL)
+        if (strcmp(d->d_name, ".") != 0 && strcmp(d->d_name, "..") != 0 && unlinkat(fd, d->d_name, 0) < 0 &&
+            errno != ENOENT)
+            say(errno, "removing %s/%s", private_dir, d->d_name);
+    if (errno != 0)
+        say(errno, "readdir %s", private_dir);
+    if (closedir(dir) < 0)
+        say(errno, "closedir");
+    if (rmdir(private_dir) < 0 && errno != ENOENT)
+        say(errno, "removing %s", private_dir);
+}
+
+/* DIR must be absolute (the watchdog runs in /) and named as the agent names it. */
+static int plausible_dir(const char *dir)
+{
+    const char *name = strrchr(dir, '/');
+    return dir[0] == '/' && strncmp(name + 1, "tether-", 7) == 0 && name[8] != '\0';
+}
+
 int main(int argc, char **argv)
 {
     unsigned long long grace_ms, sid;
-    char *g = argc == 3 ? argv[1] : "", *j = argc == 3 ? argv[2] : "";
-    if (!number(&g, MAX_GRACE_MS, &grace_ms) || *g != '\0' || !number(&j, INT_MAX, &sid) || *j != '\0') {
-        say(0, "usage: tether-watchdog GRACE_MS JVM_SID");
+    char *g = argc == 3 || argc == 4 ? argv[1] : "", *j = argc == 3 || argc == 4 ? argv[2] : "";
+    if (!number(&g, MAX_GRACE_MS, &grace_ms) || *g != '\0' || !number(&j, INT_MAX, &sid) || *j != '\0' ||
+        (argc == 4 && !plausible_dir(argv[3]))) {
+        say(0, "usage: tether-watchdog GRACE_MS JVM_SID [DIR]");
         return EXIT_USAGE;
     }
     jvm_sid = (pid_t)sid;
+    jvm_pid = getppid(); /* the JVM waits for this process to exit, so our parent is the JVM until then */
+    private_dir = argc == 4 ? argv[3] : NULL;
 
     /* All that can fail happens before the fork, so exit 0 means the watchdog runs. SIGTERM too is
      * ignored until setsid(), so `kill -- -PGID` between fork and setsid cannot end it. */
@@ -500,8 +585,7 @@ int main(int argc, char **argv)
          * lead no group yet. */
         have_group_flag = pidfd_signal(self, 0, PIDFD_SIGNAL_PROCESS_GROUP) == 0 || errno != EINVAL;
         close_fd(self);
-        /* The JVM waits for this process to exit, so our parent is the JVM until then. */
-        jvm_pidfd = (int)syscall(NR_PIDFD_OPEN, getppid(), 0);
+        jvm_pidfd = (int)syscall(NR_PIDFD_OPEN, jvm_pid, 0);
         if (jvm_pidfd < 0)
             say(errno, "pidfd_open on the JVM");
     } else if (!getenv("TETHER_WATCHDOG_NO_PIDFD") && errno != ENOSYS) {
@@ -530,7 +614,9 @@ int main(int argc, char **argv)
         if (n <= 0) {
             if (n < 0)
                 say(errno, "reading from the JVM");
-            return reap((long long)grace_ms * 1000000);
+            int status = reap((long long)grace_ms * 1000000);
+            remove_private_dir();
+            return status;
         }
         len += (size_t)n;
         char *line = buf, *nl;

@@ -106,7 +106,7 @@ final class Protection {
             return null;
         }
         try {
-            return Watchdog.start(files.watchdog(), options.grace());
+            return Watchdog.start(files.watchdog(), files.directory(), options.grace());
         } catch (IOException | RuntimeException e) {
             log.warn("no watchdog ({}); children will not be stopped if the JVM is killed or crashes", e.toString());
             return null;

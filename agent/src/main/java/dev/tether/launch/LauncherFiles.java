@@ -87,9 +87,17 @@ public final class LauncherFiles {
         return launcher;
     }
 
-    /** The watchdog ({@code tether-watchdog GRACE_MS JVM_SID}, native/src/main/c/tether-watchdog.c), or null if this build has none. */
+    /** The watchdog ({@code tether-watchdog GRACE_MS JVM_SID [DIR]}, native/src/main/c/tether-watchdog.c), or null if this build has none. */
     public String watchdog() {
         return watchdog;
+    }
+
+    /**
+     * The private directory, absolute: the watchdog removes it after a death that skips deleteOnExit,
+     * the only trace on disk such a death would otherwise leave.
+     */
+    public String directory() {
+        return dir.toAbsolutePath().toString();
     }
 
     /** The directory holding the library given to {@link #extract}, or null if there was none. */

@@ -22,7 +22,7 @@ import java.util.concurrent.locks.LockSupport;
  * BATCH_PAUSE_NS in the C file) holds up the writing thread for at most {@link #PATIENCE_NANOS},
  * once: after that the watchdog counts as stuck and is given up with a warning. Given up, not
  * closed: EOF is the watchdog's sign that the JVM died, and a stuck watchdog that woke to it would
- * end every group it knows while the JVM still runs them.
+ * end every group it knows while the JVM still runs them (and take the launcher's directory away).
  */
 public final class Watchdog {
     /** O_NONBLOCK (asm-generic/fcntl.h; x86_64 and aarch64). */
@@ -44,8 +44,12 @@ public final class Watchdog {
         this.fd = fd;
     }
 
-    /** Starts the watchdog; returns once it has detached. Linux (it re-opens the pipe through /proc). */
-    public static Watchdog start(String path, Duration grace) throws IOException {
+    /**
+     * Starts the watchdog; returns once it has detached. Linux (it re-opens the pipe through /proc).
+     *
+     * @param dir the private directory the watchdog runs from, which it removes after a hard death
+     */
+    public static Watchdog start(String path, String dir, Duration grace) throws IOException {
         int[] pipe = new int[2];
         if (LinuxSyscalls.pipe2(pipe, LinuxSyscalls.O_CLOEXEC | O_NONBLOCK) != 0) {
             throw new IOException("pipe2: errno " + Syscalls.errno());
@@ -53,7 +57,7 @@ public final class Watchdog {
         try {
             // The JDK opens the child's stdin by path; /proc/self/fd/N opens this pipe's read end anew
             // (a blocking one: O_NONBLOCK belongs to our open file description only).
-            Process starter = new ProcessBuilder(path, Long.toString(grace.toMillis()), Integer.toString(Syscalls.getsid(0)))
+            Process starter = new ProcessBuilder(path, Long.toString(grace.toMillis()), Integer.toString(Syscalls.getsid(0)), dir)
                     .redirectInput(new File("/proc/self/fd/" + pipe[0]))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.INHERIT)

@@ -5,11 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.it.fixtures.NestedOuter;
 import dev.tether.it.fixtures.Spawner;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -20,7 +25,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Deaths that skip every shutdown hook — SIGKILL, Runtime.halt, -Xrs with SIGTERM, a crash — and a
  * SIGKILL to the outer of two nested JVMs with the agent: the watchdog ends the tree within the
- * grace period plus a second, and is gone itself afterwards. Without the agent the trees survive.
+ * grace period plus a second, and is gone itself afterwards, and so is the agent's private
+ * directory (which such a death keeps from being deleted on exit). Without the agent the trees
+ * survive.
  */
 @Timeout(120)
 class HardDeathIT {
@@ -62,6 +69,7 @@ class HardDeathIT {
         assertEquals(List.of(), outcome.survivors, outcome::describe);
         assertTrue(outcome.emptyAfter.compareTo(CLEANUP) <= 0,
                 () -> "cleanup took longer than grace + 1 s\n" + outcome.describe());
+        assertEquals(List.of(), privateDirs(), () -> "the agent's directory is left behind\n" + outcome.describe());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -93,6 +101,9 @@ class HardDeathIT {
             jvm.jvmFlag(flag);
         }
         jvm.jvmFlag("-XX:ErrorFile=" + dir.resolve("hs_err_%p.log"));
+        // The agent's private directory goes where the test can see it: the first base it tries is
+        // $XDG_RUNTIME_DIR, unless empty, then java.io.tmpdir.
+        jvm.jvmFlag("-Djava.io.tmpdir=" + tmp()).env("XDG_RUNTIME_DIR", "");
         RunningJvm child = jvm.main(Spawner.class, "pb", death.fixtureArg, Tree.TWO_SLEEPS.command).start();
         return observe(death.name(), jvm, child, 3, death.trigger);
     }
@@ -127,6 +138,23 @@ class HardDeathIT {
             return new Outcome(exit, treeUp, survivors, emptyAfter == null ? Duration.ofDays(1) : emptyAfter);
         } finally {
             mark.sweep();
+        }
+    }
+
+    private Path tmp() {
+        try {
+            return Files.createDirectories(dir.resolve("tmp"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private List<String> privateDirs() {
+        try (Stream<Path> entries = Files.list(tmp())) {
+            return entries.map(p -> p.getFileName().toString()).filter(name -> name.startsWith("tether-"))
+                    .collect(Collectors.toList());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -15,8 +15,10 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -26,6 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -363,8 +366,9 @@ class WatchdogTest {
 
     @Test
     void exits_2_with_a_usage_line_for_bad_arguments() throws Exception {
-        String[][] bad = {{}, {"300"}, {"300", "1", "extra"}, {"abc", "1"}, {"-1", "1"}, {"86400001", "1"},
-            {"300", "2147483648"}, {"300", ""}};
+        String[][] bad = {{}, {"300"}, {"300", "1", "/tmp/tether-x", "extra"}, {"abc", "1"}, {"-1", "1"},
+            {"86400001", "1"}, {"300", "2147483648"}, {"300", ""}, {"300", "1", "tmp/tether-x"}, {"300", "1", "/tmp/x"},
+            {"300", "1", "/tmp/tether-"}};
         for (String[] args : bad) {
             List<String> command = new ArrayList<>(List.of(watchdog));
             command.addAll(Arrays.asList(args));
@@ -372,7 +376,60 @@ class WatchdogTest {
             Process p = marked(new ProcessBuilder(command)).redirectError(err.toFile()).start();
             assertTrue(p.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS));
             assertEquals(2, p.exitValue(), Arrays.toString(args));
-            assertEquals("tether-watchdog: usage: tether-watchdog GRACE_MS JVM_SID\n", Files.readString(err));
+            assertEquals("tether-watchdog: usage: tether-watchdog GRACE_MS JVM_SID [DIR]\n", Files.readString(err));
+        }
+    }
+
+    @ParameterizedTest(name = "pidfd={0}")
+    @ValueSource(booleans = {true, false})
+    void removes_the_private_directory_once_the_jvm_is_gone(boolean pidfd) throws Exception {
+        Path dir = privateDir("rwx------");
+        Path outside = Files.writeString(tmp.resolve("outside"), "kept");
+        Files.createSymbolicLink(dir.resolve("jspawnhelper.jdk"), outside);
+        Process[] jvm = new Process[1];
+        Watchdog w = startUnderJvmThatCanDie(dir, pidfd, jvm);
+        jvm[0].destroyForcibly().waitFor();
+        w.closeStdin();
+        w.awaitExit();
+        assertTrue(Files.notExists(dir, LinkOption.NOFOLLOW_LINKS), "the directory is gone");
+        assertEquals("kept", Files.readString(outside), "a link's target is left alone");
+        assertEquals("", w.stderr());
+    }
+
+    @Test
+    void keeps_the_private_directory_while_the_jvm_lives() throws Exception {
+        Path dir = privateDir("rwx------");
+        Process[] jvm = new Process[1];
+        Watchdog w = startUnderJvmThatCanDie(dir, true, jvm);
+        w.closeStdin(); // EOF, but the JVM is alive: it closed the pipe, it did not die
+        w.awaitExit();
+        assertEquals(List.of("tether-launcher"), list(dir));
+        assertEquals("", w.stderr());
+    }
+
+    @Test
+    void keeps_a_directory_that_is_not_private() throws Exception {
+        Path dir = privateDir("rwxr-xr-x");
+        Process[] jvm = new Process[1];
+        Watchdog w = startUnderJvmThatCanDie(dir, true, jvm);
+        jvm[0].destroyForcibly().waitFor();
+        w.closeStdin();
+        w.awaitExit();
+        assertEquals(List.of("tether-launcher"), list(dir));
+        assertEquals("tether-watchdog: not removing " + dir + ": not a directory of this user with mode 0700\n", w.stderr());
+    }
+
+    /** A directory as the agent makes it, with {@code mode}, holding a file named as the launcher. */
+    private Path privateDir(String mode) throws IOException {
+        Path dir = Files.createDirectory(tmp.resolve("tether-" + mark));
+        Files.writeString(dir.resolve("tether-launcher"), "#!/bin/sh\n");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(mode));
+        return dir;
+    }
+
+    private static List<String> list(Path dir) throws IOException {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
         }
     }
 
@@ -422,26 +479,49 @@ class WatchdogTest {
     }
 
     private Watchdog startWatchdog(long graceMs, boolean pidfd, int sid) throws Exception {
+        Process[] starter = new Process[1];
+        Watchdog starting = spawnOnPipe(pidfd, starter, watchdog, Long.toString(graceMs), Integer.toString(sid));
+        assertTrue(starter[0].waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS), "the started process exits at once");
+        assertEquals(0, starter[0].exitValue(), () -> "exit status; stderr: " + starting.stderr());
+        return detached(starting);
+    }
+
+    /**
+     * The watchdog as a JVM that can die starts it: a shell runs it (and waits for the process that
+     * detaches it, as the JVM does), then becomes a sleep, returned in {@code jvm[0]}.
+     */
+    private Watchdog startUnderJvmThatCanDie(Path dir, boolean pidfd, Process[] jvm) throws Exception {
+        Watchdog starting = spawnOnPipe(pidfd, jvm, "/bin/sh", "-c", "\"$@\" && exec sleep 1000", "sh", watchdog, "300",
+                Integer.toString(jvmSid()), dir.toString());
+        Watchdog w = detached(starting);
+        awaitTrue(() -> cmdline((int) jvm[0].pid()).startsWith("sleep\0"), "the stand-in JVM once the watchdog ran");
+        return w;
+    }
+
+    /** Starts {@code command} with stdin a pipe of ours, marked; the process in {@code started[0]}. */
+    private Watchdog spawnOnPipe(boolean pidfd, Process[] started, String... command) throws Exception {
         int[] pipe = new int[2];
         libc.pipe2(pipe, O_CLOEXEC);
         Path err = Files.createTempFile(tmp, "watchdog", ".err");
-        Process starter;
         try {
-            ProcessBuilder pb = marked(new ProcessBuilder(watchdog, Long.toString(graceMs), Integer.toString(sid)))
+            ProcessBuilder pb = marked(new ProcessBuilder(command))
                     .redirectInput(new File("/proc/self/fd/" + pipe[0]))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(err.toFile());
             if (!pidfd) {
                 pb.environment().put("TETHER_WATCHDOG_NO_PIDFD", "1");
             }
-            starter = pb.start();
+            started[0] = pb.start();
         } finally {
             libc.close(pipe[0]);
         }
         Watchdog starting = new Watchdog(null, pipe[1], err);
         watchdogs.add(starting); // so cleanup closes the pipe whatever happens next
-        assertTrue(starter.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS), "the started process exits at once");
-        assertEquals(0, starter.exitValue(), () -> "exit status; stderr: " + starting.stderr());
+        return starting;
+    }
+
+    /** The watchdog {@code starting} started, once it has detached. */
+    private Watchdog detached(Watchdog starting) {
         Stat found = awaitValue(() -> marked(mark + "\0").stream()
                 .filter(s -> cmdline(s.pid).startsWith(watchdog + "\0")).findFirst().orElse(null), "the detached watchdog");
         // The starter exits right after fork(): the watchdog may not have called setsid() yet.
@@ -449,8 +529,8 @@ class WatchdogTest {
             Stat now = stat(found.pid);
             return now != null && now.sid == now.pid ? now : null;
         }, "the watchdog in a session of its own");
-        Watchdog w = new Watchdog(detached, pipe[1], err);
-        watchdogs.set(watchdogs.size() - 1, w);
+        Watchdog w = new Watchdog(detached, starting.fd, starting.err);
+        watchdogs.set(watchdogs.indexOf(starting), w);
         return w;
     }
 
