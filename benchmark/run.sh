@@ -4,13 +4,17 @@
 #   first spawn   FirstSpawn: a fresh JVM's first start() + waitFor(), without and with the agent,
 #                 on each JDK
 #   steady spawn  SpawnLatency (JMH): ProcessBuilder("/bin/true").start().waitFor(), without and with
+#   spawn cost    SpawnCost: the same spawn, protected vs left alone (opt-out) vs left alone through the
+#                 launcher, alternated spawn by spawn in one JVM with the agent; again without it (control)
 #   shutdown      Shutdown: System.exit with 1,000 live groups until the JVM is gone; /proc must then
 #                 show every one of them gone
 #
 # usage: benchmark/run.sh [--long]
 #   default  start-up 40 runs per variant, first spawn 20, JMH 5 pairs of forks x 5 iterations of 1 s after
-#            3 warm-up iterations, shutdown 3 runs: about 5 minutes on 2 cores
-#   --long   start-up 100, first spawn 50, JMH 9 pairs of forks x 10 iterations of 2 s after 5, shutdown 5
+#            3 warm-up iterations, spawn cost 2,000 rounds after 15 s, shutdown 3 runs: about 6 minutes
+#            on 2 cores
+#   --long   start-up 100, first spawn 50, JMH 9 pairs of forks x 10 iterations of 2 s after 5, spawn cost
+#            5,000 rounds, shutdown 5
 # The jars are built (mvn -B -q -DskipTests package) only if one is missing: rebuild by hand after a
 # change. JMH and shutdown run on the first JDK of jdks.sh (the java on PATH; JDKS="..." to choose).
 # The whole output also goes to benchmark/target/run-<time>.log.
@@ -23,10 +27,11 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 source benchmark/jdks.sh
 
-startup_runs=40 first_runs=20 jmh=(--forks 5 --iterations 5 --warmup 3 --seconds 1) shutdown_runs=3
+startup_runs=40 first_runs=20 jmh=(--forks 5 --iterations 5 --warmup 3 --seconds 1) cost_rounds=2000 shutdown_runs=3
 case "${1:-}" in
     "") ;;
-    --long) startup_runs=100 first_runs=50 jmh=(--forks 9 --iterations 10 --warmup 5 --seconds 2) shutdown_runs=5 ;;
+    --long) startup_runs=100 first_runs=50 jmh=(--forks 9 --iterations 10 --warmup 5 --seconds 2) cost_rounds=5000
+        shutdown_runs=5 ;;
     *) echo "usage: benchmark/run.sh [--long]" >&2; exit 2 ;;
 esac
 
@@ -80,6 +85,7 @@ for java in "${jdks[@]}"; do
     step "first spawn, JDK $(jdk_major "$java")" "$java" -cp "$jar" dev.tether.benchmark.spawn.FirstSpawn --runs "$first_runs"
 done
 step "steady spawn (JMH)" "${jdks[0]}" -cp "$jar" dev.tether.benchmark.spawn.SpawnLatency "${jmh[@]}"
+step "spawn cost, one JVM" "${jdks[0]}" -cp "$jar" dev.tether.benchmark.spawn.SpawnCost --rounds "$cost_rounds"
 step "shutdown" "${jdks[0]}" -cp "$jar" dev.tether.benchmark.shutdown.Shutdown --runs "$shutdown_runs"
 
 # ---- Summary, from the RESULT lines. ----
@@ -108,6 +114,12 @@ row() { printf '%-28s %10s %12s %10s %15s   %s\n' "$@"; }
         "$(printf '%+.1f' "$(get spawn.difference)" 2>/dev/null || echo -)" "at most +60 (median of paired forks)"
     row "  floor: launcher's exec" "" "" "" "$(printf '%+.1f' "$(get spawn.floor)" 2>/dev/null || echo -)" \
         "one extra exec, no agent, same JVM"
+    row "spawn cost, one JVM (us)" "" "" "" "$(printf '%+.1f' "$(get spawncost.tether.cost)" 2>/dev/null || echo -)" \
+        "at most +60 (median, protected - alone)"
+    row "  floor: launcher's exec" "" "" "" "$(printf '%+.1f' "$(get spawncost.tether.floor)" 2>/dev/null || echo -)" \
+        "launcher - alone, same rounds"
+    row "  control: no agent" "" "" "" "$(printf '%+.1f' "$(get spawncost.control.cost)" 2>/dev/null || echo -)" \
+        "the method's own error (should be 0)"
     row "shutdown, 1000 groups (ms)" "$(get shutdown.floor)*" "" "$(get shutdown.tether)" "" \
         "under 200; survivors: $(get shutdown.survivors | cut -d. -f1)"
     echo "* a JVM's exit with no child and no agent"

@@ -17,6 +17,14 @@ public final class Args {
         return byDefault;
     }
 
+    /** The value of a required option. */
+    public String string(String name) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) return args[i + 1];
+        }
+        throw new IllegalArgumentException(name + " is required");
+    }
+
     public boolean flag(String name) {
         return Arrays.asList(args).contains(name);
     }

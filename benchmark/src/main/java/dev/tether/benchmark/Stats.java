@@ -2,7 +2,7 @@ package dev.tether.benchmark;
 
 import java.util.Arrays;
 
-/** Medians: robust to the outliers a busy machine adds to a handful of samples. */
+/** Medians and quantiles: robust to the outliers a busy machine adds to the samples. */
 public final class Stats {
     private Stats() {}
 
@@ -12,5 +12,28 @@ public final class Stats {
         Arrays.sort(sorted);
         int mid = sorted.length / 2;
         return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+
+    /** The q-quantile (0..1) by the nearest rank on the sorted samples. */
+    public static double quantile(double[] samples, double q) {
+        if (samples.length == 0) throw new IllegalArgumentException("no samples");
+        double[] sorted = samples.clone();
+        Arrays.sort(sorted);
+        return sorted[(int) Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+    }
+
+    /**
+     * The mean without the lowest and highest {@code fraction} of the samples: unlike the median it
+     * still counts a cost paid by a minority of the samples (a prune every 64 spawns), unlike the
+     * mean it does not follow the few samples the machine stalled.
+     */
+    public static double trimmedMean(double[] samples, double fraction) {
+        if (samples.length == 0) throw new IllegalArgumentException("no samples");
+        double[] sorted = samples.clone();
+        Arrays.sort(sorted);
+        int cut = (int) (sorted.length * fraction);
+        double sum = 0;
+        for (int i = cut; i < sorted.length - cut; i++) sum += sorted[i];
+        return sum / (sorted.length - 2 * cut);
     }
 }

@@ -5,17 +5,12 @@ import dev.tether.benchmark.Jars;
 import dev.tether.benchmark.Results;
 import dev.tether.benchmark.Stats;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -35,7 +30,6 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * Options: --forks N pairs (3), --iterations N (5), --warmup N (3), --seconds N per iteration (1).
  */
 public final class SpawnLatency {
-    private static final String LAUNCHER = "tether/inst/dev/tether/native/linux-x86_64/tether-launcher";
     private static final String PLAIN = SpawnBenchmark.class.getName() + ".startAndWaitFor";
     private static final String THROUGH_LAUNCHER = SpawnBenchmark.class.getName() + ".startAndWaitForThroughTheLauncher";
 
@@ -43,7 +37,7 @@ public final class SpawnLatency {
 
     public static void main(String[] argv) throws RunnerException, IOException {
         Args args = new Args(argv);
-        Path launcher = extractLauncher();
+        Path launcher = Jars.extractLauncher();
         String[] agent = {"-javaagent:" + Jars.tetherAgent()};
         String[] floorArgs = {"-Dtether.launcher=" + launcher};
         int pairs = args.integer("--forks", 3);
@@ -74,22 +68,6 @@ public final class SpawnLatency {
         Results.print("spawn.tether", Stats.median(with), "us");
         Results.print("spawn.difference", Stats.median(difference), "us");
         Results.print("spawn.floor", Stats.median(floor), "us");
-    }
-
-    /** The launcher out of the agent jar, into a file of its own (mode 0700). */
-    private static Path extractLauncher() throws IOException {
-        Path file = Files.createTempFile("tether-benchmark-launcher", "");
-        try (ZipFile jar = new ZipFile(Jars.tetherAgent().toFile())) {
-            ZipEntry entry = jar.getEntry(LAUNCHER);
-            if (entry == null) {
-                throw new IOException(Jars.tetherAgent() + " has no " + LAUNCHER + " (not Linux x86_64?)");
-            }
-            try (InputStream in = jar.getInputStream(entry)) {
-                Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
-        return file;
     }
 
     /** One fork of the benchmarks matching {@code include}; their scores (us/op) by name. */
