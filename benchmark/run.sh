@@ -120,9 +120,10 @@ row() { printf '%-28s %10s %12s %10s %15s   %s\n' "$@"; }
         "launcher - alone, same rounds"
     row "  control: no agent" "" "" "" "$(printf '%+.1f' "$(get spawncost.control.cost)" 2>/dev/null || echo -)" \
         "the method's own error (should be 0)"
-    row "shutdown, 1000 groups (ms)" "$(get shutdown.floor)*" "" "$(get shutdown.tether)" "" \
+    row "shutdown, 1000 groups (ms)" "$(get shutdown.none)*" "" "$(get shutdown.tether)" "" \
         "under 200; survivors: $(get shutdown.survivors | cut -d. -f1)"
-    echo "* a JVM's exit with no child and no agent"
+    echo "* the JVM's exit with the same 1,000 children and no agent (they survive it);" \
+        "with no child at all: $(get shutdown.floor) ms"
     echo "log: $log"
 } | tee -a "$log"
 
