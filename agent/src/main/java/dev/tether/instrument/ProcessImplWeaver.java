@@ -16,8 +16,11 @@ final class ProcessImplWeaver {
 
     static byte[] weave(byte[] classfile) {
         ClassReader reader = new ClassReader(classfile);
-        // COMPUTE_MAXS only: the additions add no branch, so the existing frames stay right.
-        ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
+        // Nothing computed: the additions add no branch, so the existing frames stay right, and
+        // SpawnPathVisitor raises max stack itself. With no flag and the reader passed on, ASM copies
+        // every method it does not visit as the JDK wrote it (ClassReader's copy of a MethodWriter's
+        // code) instead of decoding and re-encoding all of ProcessImpl on the first spawn.
+        ClassWriter writer = new ClassWriter(reader, 0);
         SpawnPathVisitor spawnPath = new SpawnPathVisitor(writer);
         reader.accept(spawnPath, 0);
         if (!spawnPath.complete()) {

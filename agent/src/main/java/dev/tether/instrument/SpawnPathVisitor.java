@@ -19,7 +19,10 @@ import net.bytebuddy.jar.asm.Opcodes;
  * <li>{@code destroy(boolean force)} begins with {@code TetherBridge.destroying(pid, force)}.</li>
  * </ul>
  * Every addition keeps the operand stack as it was around it and adds no branch, so the class's
- * stack map frames stay valid; only max stack grows (ClassWriter.COMPUTE_MAXS).
+ * stack map frames stay valid. Max stack: the constructor's two calls each take one value and leave
+ * one of the same size, so it does not grow there; the two additions at a method's entry, where the
+ * stack is empty, need as many slots as they push ({@link AtEntry#stack}). Boot classes are not
+ * verified by default, so LaunchMechanismsIT runs the JVMs with -XX:+BytecodeVerificationLocal.
  *
  * <p>Plain ASM (ByteBuddy's own copy) rather than ByteBuddy's Advice: the same four calls, at a
  * fraction of the first spawn's cost (no type pool, no advice resolution).
@@ -61,7 +64,7 @@ final class SpawnPathVisitor extends ClassVisitor {
         MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
         if ("start".equals(name) && START.equals(descriptor) && (access & Opcodes.ACC_STATIC) != 0
                 && launchMechanismDescriptor != null) {
-            return new AtEntry(next) {
+            return new AtEntry(next, 5) {
                 @Override
                 void insert() {
                     visitVarInsn(Opcodes.ALOAD, 0);
@@ -75,7 +78,7 @@ final class SpawnPathVisitor extends ClassVisitor {
             };
         }
         if ("destroy".equals(name) && "(Z)V".equals(descriptor) && pidIsInt) {
-            return new AtEntry(next) {
+            return new AtEntry(next, 2) {
                 @Override
                 void insert() {
                     visitVarInsn(Opcodes.ALOAD, 0);
@@ -93,8 +96,12 @@ final class SpawnPathVisitor extends ClassVisitor {
 
     /** Inserts code before the method's first instruction. */
     private abstract class AtEntry extends MethodVisitor {
-        AtEntry(MethodVisitor next) {
+        /** The operand stack slots {@link #insert} needs at most. */
+        private final int stack;
+
+        AtEntry(MethodVisitor next, int stack) {
             super(Opcodes.ASM9, next);
+            this.stack = stack;
         }
 
         abstract void insert();
@@ -104,6 +111,11 @@ final class SpawnPathVisitor extends ClassVisitor {
             super.visitCode();
             insert();
             woven++;
+        }
+
+        @Override
+        public void visitMaxs(int maxStack, int maxLocals) {
+            super.visitMaxs(Math.max(maxStack, stack), maxLocals);
         }
     }
 

@@ -14,10 +14,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The JDK starts children three ways (jdk.lang.Process.launchMechanism, see ProcessImpl and childproc.c):
  * FORK, VFORK, POSIX_SPAWN (through jspawnhelper). Each, on JDK 17 and on 25, must leave no survivor
- * after SIGTERM and show the host exactly what it shows without the agent.
+ * after SIGTERM and show the host exactly what it shows without the agent. The JVMs that report the
+ * host's facts verify the bytecode of boot classes too (-XX:+BytecodeVerificationLocal; off by
+ * default), so a woven ProcessImpl with a wrong max stack fails here as a VerifyError instead of
+ * corrupting a stack.
  */
 @Timeout(180)
 class LaunchMechanismsIT {
+    private static final String DIAGNOSTIC = "-XX:+UnlockDiagnosticVMOptions";
+    private static final String VERIFY_BOOT_CLASSES = "-XX:+BytecodeVerificationLocal";
+
     @RegisterExtension
     final Marks marks = new Marks();
 
@@ -49,8 +55,10 @@ class LaunchMechanismsIT {
     void host_sees_identical_facts_under_every_launch_mechanism(String jdkName, String mechanism) {
         Jdk jdk = Jdks.named(jdkName);
 
-        JvmExit without = HostFactsRun.report(ChildJvm.of(jdk, marks.next()).launchMechanism(mechanism).withoutAgent());
-        JvmExit with = HostFactsRun.report(ChildJvm.of(jdk, marks.next()).launchMechanism(mechanism).withAgent(""));
+        JvmExit without = HostFactsRun.report(ChildJvm.of(jdk, marks.next()).launchMechanism(mechanism).withoutAgent()
+                .jvmFlag(DIAGNOSTIC).jvmFlag(VERIFY_BOOT_CLASSES));
+        JvmExit with = HostFactsRun.report(ChildJvm.of(jdk, marks.next()).launchMechanism(mechanism).withAgent("")
+                .jvmFlag(DIAGNOSTIC).jvmFlag(VERIFY_BOOT_CLASSES));
 
         HostFactsIT.assertSameReport(jdk + " " + mechanism, without, with);
     }
