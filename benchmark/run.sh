@@ -110,7 +110,7 @@ row() { printf '%-28s %10s %12s %10s %15s   %s\n' "$@"; }
         row "first spawn, JDK $v (ms)" "$(get firstspawn.$v.none)" "" "$(get firstspawn.$v.tether)" \
             "$(minus "$(get firstspawn.$v.tether)" "$(get firstspawn.$v.none)")" "aim: at most +100"
         row "  its thread's CPU (ms)" "$(get firstspawn.$v.cpu.none)" "" "$(get firstspawn.$v.cpu.tether)" \
-            "$(minus "$(get firstspawn.$v.cpu.tether)" "$(get firstspawn.$v.cpu.none)")" "steal-free"
+            "$(minus "$(get firstspawn.$v.cpu.tether)" "$(get firstspawn.$v.cpu.none)")" "the thread's CPU time"
     done
     row "steady spawn (us/op)" "$(get spawn.none)" "" "$(get spawn.tether)" \
         "$(printf '%+.1f' "$(get spawn.difference)" 2>/dev/null || echo -)" "at most +60 (median of paired forks)"
