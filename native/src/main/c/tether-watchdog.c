@@ -69,6 +69,9 @@
 #include <time.h>
 #include <unistd.h>
 #ifdef __linux__
+#include <stdint.h>
+#include <sys/ioctl.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #endif
 
@@ -336,10 +339,44 @@ static void forget(pid_t pid)
 }
 
 #ifdef __linux__
-/* Whether fd, copied from the JVM, is a pidfd on pid: its fdinfo's "Pid:" (proc(5)) is pid, or -1
- * once pid is reaped. The JVM holds pidfds only on its children, so a pidfd there is the agent's. */
+/* PIDFD_GET_INFO (Linux 6.13, include/uapi/linux/pidfd.h), asked only of a file on pidfs (6.9:
+ * statfs(2) f_type PID_FS_MAGIC, include/uapi/linux/magic.h), never of whatever else the JVM may
+ * have at that number. Its first version, 64 bytes; "pid" is in our PID namespace, which is the
+ * JVM's. ESRCH: the process is reaped. */
+#define PID_FS_MAGIC 0x50494446
+struct pidfd_info_v0 {
+    uint64_t mask, cgroupid;
+    uint32_t pid, tgid, ppid, ruid, rgid, euid, egid, suid, sgid, fsuid, fsgid, spare0;
+};
+#define PIDFD_GET_INFO _IOWR(0xFF, 11, struct pidfd_info_v0)
+#define PIDFD_INFO_PID 1ULL
+
+/* 1 or 0 as pidfd_on below; -1 where the kernel cannot tell this way (before 6.9 pidfds are anon
+ * inodes; before 6.13 pidfs has no PIDFD_GET_INFO: ENOTTY or EINVAL). One statfs and one ioctl
+ * instead of opening, reading and parsing /proc/self/fdinfo for every recorded child. */
+static int pidfd_on_by_ioctl(int fd, pid_t pid)
+{
+    static int unsupported;
+    struct statfs fs;
+    if (unsupported || fstatfs(fd, &fs) < 0 || fs.f_type != PID_FS_MAGIC)
+        return -1;
+    struct pidfd_info_v0 info = {.mask = PIDFD_INFO_PID};
+    if (ioctl(fd, PIDFD_GET_INFO, &info) == 0)
+        return (pid_t)info.pid == pid;
+    if (errno == ESRCH)
+        return 1;
+    unsupported = errno == ENOTTY || errno == EINVAL;
+    return -1;
+}
+
+/* Whether fd, copied from the JVM, is a pidfd on pid: it names pid, or a reaped process (fdinfo's
+ * "Pid:" is then -1, proc(5)). The JVM holds pidfds only on its children, so a pidfd there is the
+ * agent's. */
 static int pidfd_on(int fd, pid_t pid)
 {
+    int known = pidfd_on_by_ioctl(fd, pid);
+    if (known >= 0)
+        return known;
     char path[48], buf[512];
     snprintf(path, sizeof path, "/proc/self/fdinfo/%d", fd);
     int info = open(path, O_RDONLY | O_CLOEXEC);

@@ -285,6 +285,40 @@ class WatchdogTest {
         }
     }
 
+    /** What the JVM's descriptor FD in a "+" line may turn out to be when the watchdog copies it. */
+    enum WrongFd {
+        /** A pidfd, but on another child (the JVM closed the right one and reused the number). */
+        PIDFD_ON_ANOTHER_CHILD,
+        /** Not a pidfd at all. */
+        NOT_A_PIDFD
+    }
+
+    @ParameterizedTest
+    @EnumSource(WrongFd.class)
+    void a_jvm_descriptor_that_is_not_a_pidfd_on_the_child_is_not_used(WrongFd wrong) throws Exception {
+        Watchdog w = startWatchdog(2000, true);
+        Group recorded = ownGroup(TWO_SLEEPS, 3);
+        Group other = ownGroup(TWO_SLEEPS, 3);
+        int otherPidfd = Pidfd.open(other.pid);
+        assertTrue(otherPidfd >= 0, "pidfd_open: errno " + -otherPidfd);
+        int[] pipe = new int[2];
+        libc.pipe2(pipe, O_CLOEXEC);
+        try {
+            int fd = wrong == WrongFd.PIDFD_ON_ANOTHER_CHILD ? otherPidfd : pipe[0];
+            w.send("+ " + recorded.pid + " " + recorded.start + " 1 " + fd + "\n");
+            long closed = w.closeStdin();
+            // Refused, the copy is closed and the watchdog opens its own pidfd on the recorded child.
+            awaitDead(recorded.members, closed, 2000 + 1000);
+            w.awaitExit();
+            assertAllAlive(other.members);
+            assertEquals("", w.stderr());
+        } finally {
+            libc.close(otherPidfd);
+            libc.close(pipe[0]);
+            libc.close(pipe[1]);
+        }
+    }
+
     @Test
     void without_the_jvms_pidfd_a_group_whose_leader_was_reaped_is_proven_by_the_session_alone() throws Exception {
         // The same line, read after the reap, without FD: the watchdog cannot open a pidfd any more.
