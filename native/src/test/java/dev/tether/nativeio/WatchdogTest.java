@@ -556,13 +556,11 @@ class WatchdogTest {
 
     /** The watchdog {@code starting} started, once it has detached. */
     private Watchdog detached(Watchdog starting) {
-        Stat found = awaitValue(() -> marked(mark + "\0").stream()
-                .filter(s -> cmdline(s.pid).startsWith(watchdog + "\0")).findFirst().orElse(null), "the detached watchdog");
-        // The starter exits right after fork(): the watchdog may not have called setsid() yet.
-        Stat detached = awaitValue(() -> {
-            Stat now = stat(found.pid);
-            return now != null && now.sid == now.pid ? now : null;
-        }, "the watchdog in a session of its own");
+        // By its session: the process that starts it (same command line) may still be there, and the
+        // watchdog, just forked, may not have called setsid() yet.
+        Stat detached = awaitValue(() -> marked(mark + "\0").stream()
+                .filter(s -> cmdline(s.pid).startsWith(watchdog + "\0") && s.sid == s.pid).findFirst().orElse(null),
+                "the detached watchdog, in a session of its own");
         Watchdog w = new Watchdog(detached, starting.fd, starting.err);
         watchdogs.set(watchdogs.indexOf(starting), w);
         return w;
