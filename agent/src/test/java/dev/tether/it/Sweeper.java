@@ -8,9 +8,14 @@ import java.util.function.Predicate;
  * Kills (SIGKILL) every live process carrying a mark, repeating until none is left, so that no test
  * leaks a process whatever it did or however it failed. Signals through {@link ProcessHandle}, which
  * checks the start time, so a pid reused by a stranger is never hit.
+ *
+ * <p>Watchdogs last, and given a moment to end by themselves first (continued if a test stopped
+ * one): a watchdog whose JVM is gone removes the agent's private directory on its way out, and one
+ * killed with its JVM would leave it in the temporary directory, once per test.
  */
 final class Sweeper {
     private static final Duration SWEEP_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration WATCHDOGS_OWN_END = Duration.ofSeconds(3);
 
     private Sweeper() {}
 
@@ -27,6 +32,16 @@ final class Sweeper {
 
     private static void sweepMatching(Predicate<String> entryMatches) {
         long self = ProcessHandle.current().pid();
+        List<ProcessInfo> watchdogs = ProcessTable.liveWithEnvironmentEntry(entryMatches);
+        watchdogs.removeIf(p -> !p.isWatchdog());
+        if (!watchdogs.isEmpty()) {
+            List<ProcessInfo> others = ProcessTable.liveWithEnvironmentEntry(entryMatches);
+            others.removeIf(p -> p.pid == self || p.isWatchdog());
+            others.forEach(p -> ProcessHandle.of(p.pid).ifPresent(ProcessHandle::destroyForcibly));
+            watchdogs.stream().filter(p -> p.state == 'T').forEach(Sweeper::resume);
+            Poll.until(WATCHDOGS_OWN_END, () -> watchdogs.stream().noneMatch(w -> ProcessTable.read(w.pid)
+                    .filter(now -> now.startTime == w.startTime && !now.isZombie()).isPresent()));
+        }
         // A fork loop can refill what was just killed: repeat until a scan finds nothing alive.
         boolean empty = Poll.until(SWEEP_TIMEOUT, () -> {
             List<ProcessInfo> live = ProcessTable.liveWithEnvironmentEntry(entryMatches);
@@ -40,6 +55,14 @@ final class Sweeper {
             System.err.println("[tether-it] sweeper: marked processes still alive after "
                     + SWEEP_TIMEOUT.toSeconds() + "s: "
                     + ProcessTable.liveWithEnvironmentEntry(entryMatches));
+        }
+    }
+
+    private static void resume(ProcessInfo stopped) {
+        try {
+            Signal.CONT.sendTo(stopped.pid);
+        } catch (AssertionError gone) {
+            // ended meanwhile: nothing to resume
         }
     }
 }
