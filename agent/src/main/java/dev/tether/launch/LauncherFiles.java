@@ -152,7 +152,10 @@ public final class LauncherFiles {
     private static Path createPrivateDir(Path base) throws IOException {
         FileAttribute<Set<PosixFilePermission>> mode = PosixFilePermissions.asFileAttribute(OWNER_ONLY);
         for (int attempt = 0; ; attempt++) {
-            Path dir = base.resolve("tether-" + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36));
+            // 63 random bits: Long.toUnsignedString of a negative long in base 36 goes through BigInteger,
+            // whose classes half of all first spawns would otherwise load for a name.
+            long random = ThreadLocalRandom.current().nextLong() >>> 1;
+            Path dir = base.resolve("tether-" + Long.toString(random, 36));
             try {
                 Files.createDirectory(dir, mode);
             } catch (FileAlreadyExistsException taken) {
