@@ -420,11 +420,7 @@ class WatchdogTest {
         Path dir = privateDir("rwx------");
         Path outside = Files.writeString(tmp.resolve("outside"), "kept");
         Files.createSymbolicLink(dir.resolve("jspawnhelper.jdk"), outside);
-        Process[] jvm = new Process[1];
-        Watchdog w = startUnderJvmThatCanDie(dir, pidfd, jvm);
-        jvm[0].destroyForcibly().waitFor();
-        w.closeStdin();
-        w.awaitExit();
+        Watchdog w = runToItsEnd(dir, pidfd, true);
         assertTrue(Files.notExists(dir, LinkOption.NOFOLLOW_LINKS), "the directory is gone");
         assertEquals("kept", Files.readString(outside), "a link's target is left alone");
         assertEquals("", w.stderr());
@@ -433,10 +429,7 @@ class WatchdogTest {
     @Test
     void keeps_the_private_directory_while_the_jvm_lives() throws Exception {
         Path dir = privateDir("rwx------");
-        Process[] jvm = new Process[1];
-        Watchdog w = startUnderJvmThatCanDie(dir, true, jvm);
-        w.closeStdin(); // EOF, but the JVM is alive: it closed the pipe, it did not die
-        w.awaitExit();
+        Watchdog w = runToItsEnd(dir, true, false);
         assertEquals(List.of("tether-launcher"), list(dir));
         assertEquals("", w.stderr());
     }
@@ -444,13 +437,24 @@ class WatchdogTest {
     @Test
     void keeps_a_directory_that_is_not_private() throws Exception {
         Path dir = privateDir("rwxr-xr-x");
-        Process[] jvm = new Process[1];
-        Watchdog w = startUnderJvmThatCanDie(dir, true, jvm);
-        jvm[0].destroyForcibly().waitFor();
-        w.closeStdin();
-        w.awaitExit();
+        Watchdog w = runToItsEnd(dir, true, true);
         assertEquals(List.of("tether-launcher"), list(dir));
         assertEquals("tether-watchdog: not removing " + dir + ": not a directory of this user with mode 0700\n", w.stderr());
+    }
+
+    /**
+     * A watchdog for {@code dir} started by a JVM that can die, which dies or not, then EOF (without
+     * the death: the JVM closed the pipe, it did not die), and the watchdog's end.
+     */
+    private Watchdog runToItsEnd(Path dir, boolean pidfd, boolean jvmDies) throws Exception {
+        Process[] jvm = new Process[1];
+        Watchdog w = startUnderJvmThatCanDie(dir, pidfd, jvm);
+        if (jvmDies) {
+            jvm[0].destroyForcibly().waitFor();
+        }
+        w.closeStdin();
+        w.awaitExit();
+        return w;
     }
 
     /** A directory as the agent makes it, with {@code mode}, holding a file named as the launcher. */
