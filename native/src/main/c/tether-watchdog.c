@@ -124,6 +124,12 @@ static void *grow(void *array, size_t *cap, size_t size)
     return p;
 }
 
+static void close_fd(int fd)
+{
+    if (close(fd) < 0)
+        say(errno, "close");
+}
+
 /* Parses decimal digits at *s, at most max, and advances *s past them. */
 static int number(char **s, unsigned long long max, unsigned long long *out)
 {
@@ -164,12 +170,6 @@ static size_t n_procs, cap_procs;
 static int pidfd_signal(int fd, int sig, unsigned flags)
 {
     return (int)syscall(NR_PIDFD_SEND_SIGNAL, fd, sig, NULL, flags);
-}
-
-static void close_fd(int fd)
-{
-    if (close(fd) < 0)
-        say(errno, "close");
 }
 
 /* /proc/PID/stat (proc(5)); 0 if the process is gone. */
@@ -314,8 +314,6 @@ static int alive(const struct entry *e)
 #else /* no /proc, no pidfd (macOS) */
 
 static void scan(void) {}
-static void close_fd(int fd) { (void)fd; }
-
 /* A group is ours only while its leader is alive in it (getpgid(2)). A child in the JVM's group
  * cannot be told from a stranger that reused its pid without start times: it is left alone. */
 static int reach(const struct entry *e, int sig)
@@ -550,15 +548,13 @@ static void remove_private_dir(void)
     struct stat st;
     if (fstat(fd, &st) < 0 || st.st_uid != geteuid() || (st.st_mode & 07777) != 0700) {
         say(0, "not removing %s: not a directory of this user with mode 0700", private_dir);
-        if (close(fd) < 0)
-            say(errno, "close");
+        close_fd(fd);
         return;
     }
     DIR *dir = fdopendir(fd);
     if (dir == NULL) {
         say(errno, "%s", private_dir);
-        if (close(fd) < 0)
-            say(errno, "close");
+        close_fd(fd);
         return;
     }
     struct dirent *d;
