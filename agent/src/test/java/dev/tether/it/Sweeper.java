@@ -1,6 +1,7 @@
 package dev.tether.it;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -32,12 +33,12 @@ final class Sweeper {
 
     private static void sweepMatching(Predicate<String> entryMatches) {
         long self = ProcessHandle.current().pid();
-        List<ProcessInfo> watchdogs = ProcessTable.liveWithEnvironmentEntry(entryMatches);
+        List<ProcessInfo> marked = ProcessTable.liveWithEnvironmentEntry(entryMatches);
+        List<ProcessInfo> watchdogs = new ArrayList<>(marked);
         watchdogs.removeIf(p -> !p.isWatchdog());
         if (!watchdogs.isEmpty()) {
-            List<ProcessInfo> others = ProcessTable.liveWithEnvironmentEntry(entryMatches);
-            others.removeIf(p -> p.pid == self || p.isWatchdog());
-            others.forEach(p -> ProcessHandle.of(p.pid).ifPresent(ProcessHandle::destroyForcibly));
+            marked.removeIf(p -> p.pid == self || p.isWatchdog());
+            marked.forEach(p -> ProcessHandle.of(p.pid).ifPresent(ProcessHandle::destroyForcibly));
             watchdogs.stream().filter(p -> p.state == 'T').forEach(Sweeper::resume);
             Poll.until(WATCHDOGS_OWN_END, () -> watchdogs.stream().noneMatch(w -> ProcessTable.read(w.pid)
                     .filter(now -> now.startTime == w.startTime && !now.isZombie()).isPresent()));
