@@ -34,7 +34,7 @@ public final class Watchdog {
     /** Far more than the watchdog needs to drain a full pipe (it pauses 10 ms between batches). */
     private static final long PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-    private static final byte[] BYE = "bye\n".getBytes(StandardCharsets.US_ASCII);
+    private static final String BYE = "bye\n";
 
     private int fd;
     /** Set when the watchdog stopped reading: nothing more is sent, but the pipe stays open. */
@@ -111,9 +111,10 @@ public final class Watchdog {
      */
     public synchronized void goodbye() {
         if (givenUp && fd >= 0) {
-            Syscalls.write(fd, BYE, BYE.length);
+            byte[] bye = BYE.getBytes(StandardCharsets.US_ASCII);
+            Syscalls.write(fd, bye, bye.length);
         } else {
-            send("bye\n");
+            send(BYE);
         }
         if (fd >= 0) {
             Syscalls.close(fd);
