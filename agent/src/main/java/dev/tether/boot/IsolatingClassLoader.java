@@ -115,6 +115,26 @@ final class IsolatingClassLoader extends ClassLoader implements Supplier<Object[
         }
     }
 
+    /**
+     * Tether's own resources (the bridge's class files, the launcher, the watchdog, JNA's library) are
+     * read from the open jar directly. Through getResource each would first be looked for in the
+     * JDK's modules (for {@code java/lang/...} that opens the module image's reader), then cost a
+     * {@code jar:} URL, its connection classes and a second JarFile on the same jar: some 5 ms of the
+     * first spawn. The parent holds no name under the agent's prefix that Tether asks for.
+     */
+    @Override
+    public InputStream getResourceAsStream(String name) {
+        JarEntry entry = jar.getJarEntry(PREFIX + name);
+        if (entry == null) {
+            return super.getResourceAsStream(name);
+        }
+        try {
+            return jar.getInputStream(entry);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     @Override
     protected Enumeration<URL> findResources(String name) {
         URL url = findResource(name);
