@@ -1,27 +1,26 @@
 package dev.tether.instrument;
 
-import static java.lang.invoke.MethodType.methodType;
-
 import dev.tether.core.SpawnHooks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
-import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Defines {@code java.lang.TetherBridge} in the bootstrap loader and points its hooks at
- * {@link SpawnHooks}.
+ * Defines {@code java.lang.TetherBridge} (and its {@code Hooks} interface) in the bootstrap loader and
+ * connects it to {@link SpawnHooks}.
  *
- * <p>The class goes straight into {@code java.lang} through a {@code Lookup} on that package, which
+ * <p>The classes go straight into {@code java.lang} through a {@code Lookup} on that package, which
  * java.base opens to Tether's own (unnamed) module only. Compared with the alternatives this is
  * silent and leaves nothing behind: appending a jar to the boot class path makes JDK 17 warn that CDS
  * is disabled for it, and {@code Unsafe}-based injection prints deprecation warnings on JDK 24+.
  */
 final class BridgeInstaller {
     private static final String BRIDGE = "java.lang.TetherBridge";
+    /** Defined first: the bridge's field and calls name it. */
+    private static final String HOOKS = BRIDGE + "$Hooks";
 
     private BridgeInstaller() {
     }
@@ -32,44 +31,39 @@ final class BridgeInstaller {
                 Map.of("java.lang", Set.of(BridgeInstaller.class.getModule())), Set.of(), Map.of());
     }
 
-    static synchronized void install(Instrumentation inst, SpawnHooks hooks)
-            throws ReflectiveOperationException, IOException {
+    /** Set once the bridge leads to Tether: a later weave (another agent retransforming ProcessImpl) reuses it. */
+    private static boolean connected;
+
+    static synchronized void install(Instrumentation inst, SpawnHooks hooks) throws IllegalAccessException, IOException {
+        if (connected) {
+            return;
+        }
         openJavaLang(inst);
-        Class<?> bridge = defineOnce();
-        MethodHandles.Lookup inBridge = MethodHandles.privateLookupIn(bridge, MethodHandles.lookup());
-        MethodHandles.Lookup own = MethodHandles.lookup();
-        set(inBridge, bridge, "command", own.findVirtual(SpawnHooks.class, "command",
-                methodType(String[].class, String[].class, java.util.Map.class, String.class, ProcessBuilder.Redirect[].class,
-                        Object.class)).bindTo(hooks));
-        set(inBridge, bridge, "helperPath", own.findVirtual(SpawnHooks.class, "helperPath",
-                methodType(byte[].class, byte[].class)).bindTo(hooks));
-        set(inBridge, bridge, "started", own.findVirtual(SpawnHooks.class, "started",
-                methodType(void.class, int.class)).bindTo(hooks));
-        set(inBridge, bridge, "destroying", own.findVirtual(SpawnHooks.class, "destroying",
-                methodType(void.class, int.class, boolean.class)).bindTo(hooks));
+        MethodHandles.Lookup javaLang = MethodHandles.privateLookupIn(Object.class, MethodHandles.lookup());
+        defineOnce(javaLang, HOOKS);
+        defineOnce(javaLang, BRIDGE);
+        // Only now may a class that names the bridge's types load: BridgeHooks does, this class does not.
+        if (!BridgeHooks.connect(hooks)) {
+            throw new IllegalStateException(BRIDGE + " is already connected to another agent");
+        }
+        connected = true;
     }
 
-    private static Class<?> defineOnce() throws IllegalAccessException, IOException {
+    private static void defineOnce(MethodHandles.Lookup javaLang, String name) throws IllegalAccessException, IOException {
         try {
-            return Class.forName(BRIDGE, false, null);
+            Class.forName(name, false, null);
         } catch (ClassNotFoundException notYet) {
-            MethodHandles.Lookup javaLang = MethodHandles.privateLookupIn(Object.class, MethodHandles.lookup());
-            return javaLang.defineClass(bridgeBytes());
+            javaLang.defineClass(classBytes(name));
         }
     }
 
-    private static byte[] bridgeBytes() throws IOException {
-        String resource = BRIDGE.replace('.', '/') + ".class";
+    private static byte[] classBytes(String name) throws IOException {
+        String resource = name.replace('.', '/') + ".class";
         try (InputStream in = BridgeInstaller.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IOException("the agent jar has no " + resource);
             }
             return in.readAllBytes();
         }
-    }
-
-    private static void set(MethodHandles.Lookup inBridge, Class<?> bridge, String hook, MethodHandle target)
-            throws ReflectiveOperationException {
-        inBridge.findStaticVarHandle(bridge, hook, MethodHandle.class).setVolatile(target);
     }
 }
