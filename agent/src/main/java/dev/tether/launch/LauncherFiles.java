@@ -1,6 +1,8 @@
 package dev.tether.launch;
 
 import java.io.File;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -124,23 +126,39 @@ public final class LauncherFiles {
         helper.toFile().deleteOnExit();
     }
 
-    /** Writes {@code binary} as {@code name}, mode 0700, and checks it reads back the same and can run. */
+    /**
+     * Writes {@code binary} as {@code name}, mode 0700, and checks it reads back the same and can run.
+     *
+     * <p>Through java.io, which every JVM has loaded at start-up: a file channel would load some 35
+     * classes of sun.nio.ch for three small files. The file is created exclusively (a name that exists
+     * fails) with the process's default mode and then narrowed to 0700; nobody else can reach it
+     * meanwhile, because the directory it is in is already ours alone (see createPrivateDir).
+     */
     private Path installExecutable(String name, byte[] binary) throws IOException {
-        Path file = dir.resolve(name);
-        FileAttribute<Set<PosixFilePermission>> mode = PosixFilePermissions.asFileAttribute(OWNER_ONLY);
-        try (SeekableByteChannel out = Files.newByteChannel(file,
-                EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), mode)) {
-            out.write(ByteBuffer.wrap(binary));
+        File file = dir.resolve(name).toFile();
+        if (!file.createNewFile()) {
+            throw new IOException(file + " exists already");
         }
-        file.toFile().deleteOnExit();
-        if (!Arrays.equals(Files.readAllBytes(file), binary)) {
+        file.deleteOnExit();
+        if (!(file.setReadable(false, false) && file.setWritable(false, false) && file.setReadable(true, true)
+                && file.setWritable(true, true) && file.setExecutable(true, true))) {
+            throw new IOException("cannot make " + file + " private and executable");
+        }
+        try (FileOutputStream out = new FileOutputStream(file)) {
+            out.write(binary);
+        }
+        byte[] written;
+        try (FileInputStream in = new FileInputStream(file)) {
+            written = in.readAllBytes();
+        }
+        if (!Arrays.equals(written, binary)) {
             throw new IOException(file + " does not hold the " + name + " that was written");
         }
         // access(2) with X_OK fails on a noexec mount, which is exactly what must be ruled out here.
-        if (!file.toFile().canExecute()) {
+        if (!file.canExecute()) {
             throw new IOException("cannot execute files there (noexec mount?)");
         }
-        return file;
+        return file.toPath();
     }
 
     /**
