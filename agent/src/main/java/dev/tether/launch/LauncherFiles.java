@@ -5,20 +5,16 @@ import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.Charset;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -140,10 +136,7 @@ public final class LauncherFiles {
             throw new IOException(file + " exists already");
         }
         file.deleteOnExit();
-        if (!(file.setReadable(false, false) && file.setWritable(false, false) && file.setReadable(true, true)
-                && file.setWritable(true, true) && file.setExecutable(true, true))) {
-            throw new IOException("cannot make " + file + " private and executable");
-        }
+        Files.setPosixFilePermissions(file.toPath(), OWNER_ONLY); // chmod(2), as the directory's mkdir
         try (FileOutputStream out = new FileOutputStream(file)) {
             out.write(binary);
         }
