@@ -5,13 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.it.fixtures.RetransformingAgent;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.jar.Attributes;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,7 +30,8 @@ class RetransformIT {
     @Test
     void a_tree_spawned_after_another_agent_retransformed_process_impl_still_dies_with_the_jvm() throws IOException {
         ChildJvm jvm = ChildJvm.of(Jdk.current(), marks.next()).withAgent("grace=500ms")
-                .jvmFlag("-javaagent:" + retransformingAgentJar());
+                .jvmFlag("-javaagent:" + ManifestOnlyAgent.write(dir.resolve("retransforming-agent.jar"),
+                        RetransformingAgent.class, true));
 
         TreeOutcome outcome = TreeRun.of(jvm).tree(Tree.TWO_SLEEPS).ending(Ending.SIGTERM)
                 .scenario("RETRANSFORMED").run();
@@ -45,18 +41,5 @@ class RetransformIT {
         List<String> stderr = outcome.exit.stderr.lines().collect(Collectors.toList());
         assertEquals(1, stderr.size(), () -> "expected the exit summary alone\n" + outcome.describe());
         assertTrue(HostLibrariesIT.SUMMARY.matcher(stderr.get(0)).matches(), outcome::describe);
-    }
-
-    /** A jar with only a manifest: its Premain-Class comes from the test classes on the class path. */
-    private Path retransformingAgentJar() throws IOException {
-        Path jar = dir.resolve("retransforming-agent.jar");
-        Manifest manifest = new Manifest();
-        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().putValue("Premain-Class", RetransformingAgent.class.getName());
-        manifest.getMainAttributes().putValue("Can-Retransform-Classes", "true");
-        try (OutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
-            // nothing but the manifest
-        }
-        return jar;
     }
 }

@@ -19,9 +19,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.jar.Attributes;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Timeout;
@@ -115,14 +112,8 @@ class SilenceIT {
     void the_warning_check_sees_each_warning_it_looks_for_when_a_program_provokes_it(String jdkName)
             throws IOException {
         Jdk jdk = Jdks.named(jdkName);
-        // An agent jar with only a manifest: its Premain-Class comes from the test classes.
-        Path agentJar = dir.resolve("boot-appending-agent.jar");
-        Manifest manifest = new Manifest();
-        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().putValue("Premain-Class", BootAppendingAgent.class.getName());
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(agentJar), manifest)) {
-            // nothing but the manifest
-        }
+        Path agentJar = ManifestOnlyAgent.write(dir.resolve("boot-appending-agent.jar"), BootAppendingAgent.class,
+                false);
         Output provoked = run(ChildJvm.of(jdk, marks.next()).vmDefaults().withoutAgent()
                 .jvmFlag("-javaagent:" + agentJar + "=" + agentJar), ProvokesWarnings.class, "provoked");
 
