@@ -16,7 +16,8 @@ import java.util.jar.JarFile;
 public final class TetherPremain {
 
     private static final String ENTRY_CLASS = "dev.tether.core.Agent";
-    private static boolean started;
+    /** The first copy's agent arguments, once it has started; null before. */
+    private static String startedWith;
 
     private TetherPremain() {
     }
@@ -30,24 +31,36 @@ public final class TetherPremain {
     }
 
     private static synchronized void start(String agentArgs, Instrumentation inst, boolean attached) {
-        if (started) {
-            System.err.println("tether: the agent is already running in this JVM; ignoring the second copy");
+        if (startedWith != null) {
+            System.err.println("tether: the agent is already running in this JVM; ignoring the second copy"
+                    + (isEmpty(agentArgs) ? "" : " and its options \"" + agentArgs + "\"")
+                    + " (in effect: " + (startedWith.isEmpty() ? "the first copy's defaults" : "\"" + startedWith + "\"")
+                    + " with any -Dtether.* properties)");
             return;
         }
-        started = true;
+        // Stage two sets accepted[0] once it has taken the options: a copy that refused them (an
+        // attach with a misspelt option) installed nothing, so a later attach must be able to start.
+        Boolean[] accepted = {Boolean.FALSE};
         try {
             URL jarUrl = TetherPremain.class.getProtectionDomain().getCodeSource().getLocation();
             JarFile jar = new JarFile(new File(jarUrl.toURI()), false); // unsigned: no verifier to set up
             IsolatingClassLoader loader = new IsolatingClassLoader(jar, jarUrl);
             // No reflection: on JDK 18+ Method.invoke spins method handles, some 40 ms of every host's
             // start-up on JDK 25. Stage two's initializer fetches these arguments from its own loader.
-            loader.handOver(new Object[] {agentArgs, inst, attached});
+            loader.handOver(new Object[] {agentArgs, inst, attached, accepted});
             Class.forName(ENTRY_CLASS, true, loader);
         } catch (ExceptionInInitializerError e) {
             failOpen(e.getCause());
         } catch (Throwable t) {
             failOpen(t);
         }
+        if (accepted[0]) {
+            startedWith = agentArgs == null ? "" : agentArgs;
+        }
+    }
+
+    private static boolean isEmpty(String s) {
+        return s == null || s.isEmpty();
     }
 
     /** Stage two reports its own failures; this catches only what kept it from starting at all. */

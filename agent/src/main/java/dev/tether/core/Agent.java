@@ -20,7 +20,8 @@ public final class Agent {
         // Started by stage one's Class.forName: the arguments come from the loader (see TetherPremain).
         @SuppressWarnings("unchecked")
         Object[] premain = ((java.util.function.Supplier<Object[]>) Agent.class.getClassLoader()).get();
-        start((String) premain[0], (java.lang.instrument.Instrumentation) premain[1], (Boolean) premain[2]);
+        Boolean[] accepted = (Boolean[]) premain[3];
+        accepted[0] = start((String) premain[0], (java.lang.instrument.Instrumentation) premain[1], (Boolean) premain[2]);
     }
 
     private Agent() {
@@ -38,7 +39,8 @@ public final class Agent {
         }
     }
 
-    private static void start(String agentArgs, java.lang.instrument.Instrumentation inst, boolean attached) {
+    /** @return whether the options were taken (false: nothing was installed, another attach may try again) */
+    private static boolean start(String agentArgs, java.lang.instrument.Instrumentation inst, boolean attached) {
         Options options;
         try {
             options = Options.parse(agentArgs, System.getProperties());
@@ -46,15 +48,18 @@ public final class Agent {
             System.err.println(e.getMessage());
             if (attached) {
                 System.err.println("tether: not attached");
-                return;
+                return false;
             }
             System.err.flush();
             // halt, not exit: nothing of the host's has run, so there is nothing to shut down.
             Runtime.getRuntime().halt(1);
-            return;
+            return false;
         }
         if (options.log() != Options.DEFAULT_LOG) {
             Log.setLevel(options.log()); // else Log stays unloaded here: each class costs every host's start-up
+        }
+        if (options.ignored() != null) {
+            Log.get(Agent.class).warn(options.ignored());
         }
         try {
             ClassLoader resources = Agent.class.getClassLoader();
@@ -64,5 +69,6 @@ public final class Agent {
         } catch (Throwable t) {
             Log.get(Agent.class).warn("not active; child processes will not be stopped when the JVM exits", t);
         }
+        return true;
     }
 }

@@ -27,7 +27,9 @@ public final class Options {
     private static final String LOG = "log";
     private static final String STRICT = "strict";
     private static final String EXCLUDE = "exclude";
-    private static final String GRACE_FORM = "grace=<duration, e.g. 500ms or 2s>";
+    /** The watchdog's own limit (MAX_GRACE_MS in tether-watchdog.c): one day. */
+    static final long MAX_GRACE_MILLIS = 86_400_000L;
+    private static final String GRACE_FORM = "grace=<duration up to 1 day (86400s), e.g. 500ms or 2s>";
     private static final String LOG_FORM = "log=<off|warn|info|debug>";
     private static final String STRICT_FORM = "strict=<true|false>";
     private static final String EXCLUDE_FORM = "exclude=<program>[:<program>...] (a name, or an absolute path)";
@@ -39,25 +41,36 @@ public final class Options {
     private final LogLevel log;
     private final boolean strict;
     private final Exclusions exclude;
+    /** Null, or why some {@code tether.*} system properties were not taken as options. */
+    private final String ignored;
 
-    private Options(long graceMillis, LogLevel log, boolean strict, Exclusions exclude) {
+    private Options(long graceMillis, LogLevel log, boolean strict, Exclusions exclude, String ignored) {
         this.graceMillis = graceMillis;
         this.log = log;
         this.strict = strict;
         this.exclude = exclude;
+        this.ignored = ignored;
     }
 
     public static Options defaults() {
-        return new Options(DEFAULT_GRACE_MILLIS, DEFAULT_LOG, false, null);
+        return new Options(DEFAULT_GRACE_MILLIS, DEFAULT_LOG, false, null, null);
     }
 
-    /** Parses system properties named {@code tether.*}, then the agent arguments over them. */
+    /**
+     * Parses system properties named {@code tether.*}, then the agent arguments over them.
+     *
+     * <p>An unknown name stops the JVM only when it comes from the agent arguments, which exist for
+     * Tether alone. The {@code tether.} prefix of system properties is not Tether's alone (an
+     * application may have its own {@code tether.url}), and with JAVA_TOOL_OPTIONS one such JVM
+     * would fail a whole build: an unknown property is left to its owner, and {@link #ignored()}
+     * says so once. A known name with a bad value is refused from either source.
+     */
     public static Options parse(String agentArgs, Properties systemProperties) throws OptionException {
         Map<String, Setting> settings = new LinkedHashMap<>();
         for (String key : systemProperties.stringPropertyNames()) {
             if (key.startsWith(PROPERTY_PREFIX)) {
                 String name = key.substring(PROPERTY_PREFIX.length());
-                settings.put(name, new Setting(name, systemProperties.getProperty(key), "-D" + key));
+                settings.put(name, new Setting(name, systemProperties.getProperty(key), "-D" + key, true));
             }
         }
         if (agentArgs != null) {
@@ -72,7 +85,7 @@ public final class Options {
                             + ACCEPTED);
                 }
                 String name = item.substring(0, eq);
-                if (fromArgs.put(name, new Setting(name, item.substring(eq + 1), "-javaagent argument " + item)) != null) {
+                if (fromArgs.put(name, new Setting(name, item.substring(eq + 1), "-javaagent argument " + item, false)) != null) {
                     throw new OptionException("tether: option \"" + name + "\" is given twice in the -javaagent arguments");
                 }
             }
@@ -82,6 +95,7 @@ public final class Options {
         LogLevel log = DEFAULT_LOG;
         boolean strict = false;
         Exclusions exclude = null; // Exclusions.NONE at the first spawn: no class loaded in premain for it
+        StringBuilder ignored = null;
         for (Setting s : settings.values()) {
             switch (s.name) {
                 case GRACE:
@@ -97,11 +111,16 @@ public final class Options {
                     exclude = parseExclusions(s);
                     break;
                 default:
+                    if (s.fromProperty) {
+                        ignored = (ignored == null ? new StringBuilder() : ignored.append(", ")).append(s.source);
+                        break;
+                    }
                     throw new OptionException("tether: unknown option \"" + s.name + "\" (from " + s.source + "); "
                             + ACCEPTED);
             }
         }
-        return new Options(grace, log, strict, exclude);
+        return new Options(grace, log, strict, exclude, ignored == null ? null
+                : "not an option of Tether's, left alone: " + ignored + "; " + ACCEPTED);
     }
 
     /** Digits then {@code ms} or {@code s}. No regex: java.util.regex costs JVM start-up time for every host. */
@@ -118,7 +137,11 @@ public final class Options {
             }
         }
         long amount = Long.parseLong(digits);
-        return millis ? amount : amount * 1000; // at most 9 digits: no overflow
+        long result = millis ? amount : amount * 1000; // at most 9 digits: no overflow
+        if (result > MAX_GRACE_MILLIS) {
+            throw bad(s, GRACE_FORM);
+        }
+        return result;
     }
 
     private static LogLevel parseLog(Setting s) throws OptionException {
@@ -176,6 +199,11 @@ public final class Options {
         return strict;
     }
 
+    /** Null, or one line naming the {@code tether.*} system properties that are not options (see parse). */
+    public String ignored() {
+        return ignored;
+    }
+
     /** Programs never wrapped or tracked. */
     public Exclusions exclude() {
         return exclude != null ? exclude : Exclusions.NONE;
@@ -185,11 +213,13 @@ public final class Options {
         final String name;
         final String value;
         final String source;
+        final boolean fromProperty;
 
-        Setting(String name, String value, String source) {
+        Setting(String name, String value, String source, boolean fromProperty) {
             this.name = name;
             this.value = value;
             this.source = source;
+            this.fromProperty = fromProperty;
         }
     }
 }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.it.fixtures.MainRan;
 import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -75,9 +77,28 @@ class OptionsIT {
     }
 
     @Test
-    void misspelt_system_property_stops_the_jvm_before_main() {
-        assertRejected(ChildJvm.of(Jdk.current(), marks.next()).withAgent("").jvmFlag("-Dtether.gracee=1s"),
-                "gracee", "log");
+    void grace_over_one_day_stops_the_jvm_before_main_as_the_watchdog_would_refuse_it() {
+        assertRejected(agentArgs("grace=86401s"), "grace", "up to 1 day");
+    }
+
+    /** An application's own tether.* property, or a guessed switch, must never fail a JVM (or a build). */
+    @Test
+    void unknown_system_properties_start_the_host_with_one_warning_naming_the_options() {
+        ChildJvm jvm = ChildJvm.of(Jdk.current(), marks.next()).withAgent("")
+                .jvmFlag("-Dtether.url=http://x").jvmFlag("-Dtether.enabled=false");
+        JvmExit exit = assertStarts(jvm);
+        List<String> stderr = exit.stderr.lines().collect(Collectors.toList());
+        assertEquals(1, stderr.size(), exit::describe);
+        assertTrue(stderr.get(0).startsWith("tether: ") && stderr.get(0).contains("-Dtether.url")
+                && stderr.get(0).contains("-Dtether.enabled") && stderr.get(0).contains("grace=<duration"),
+                exit::describe);
+    }
+
+    @Test
+    void unknown_system_properties_are_not_mentioned_with_log_off() {
+        JvmExit exit = assertStarts(ChildJvm.of(Jdk.current(), marks.next()).withAgent("log=off")
+                .jvmFlag("-Dtether.url=http://x"));
+        assertEquals("", exit.stderr, exit::describe);
     }
 
     @Test
@@ -119,11 +140,12 @@ class OptionsIT {
         }
     }
 
-    private static void assertStarts(ChildJvm jvm) {
+    private static JvmExit assertStarts(ChildJvm jvm) {
         JvmExit exit = run(jvm);
         ItLog.line("OPTIONS " + jvm.label() + ": exit=" + exit.exitCode);
         assertEquals(0, exit.exitCode, exit::describe);
         assertTrue(exit.printedLine("MAIN-RAN"), exit::describe);
         assertTrue(exit.printedLine("SPAWNED exit=0"), exit::describe);
+        return exit;
     }
 }

@@ -21,8 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(120)
 class SecondAgentIT {
-    /** The exact text of dev.tether.boot.TetherPremain's warning. */
+    /** How dev.tether.boot.TetherPremain's warning starts. */
     static final String WARNING = "tether: the agent is already running in this JVM; ignoring the second copy";
+    /** How it ends: the options in effect are the first copy's (see run). */
+    static final String IN_EFFECT = "(in effect: \"grace=500ms\" with any -Dtether.* properties)";
 
     @RegisterExtension
     final Marks marks = new Marks();
@@ -34,7 +36,7 @@ class SecondAgentIT {
     void the_same_agent_jar_given_twice_warns_once_and_still_ends_the_tree() {
         TreeOutcome outcome = run("-javaagent:" + ChildJvm.agentJar(), "TWICE same-jar");
 
-        assertOneAgentAndOneWarning(outcome);
+        assertOneAgentAndOneWarning(outcome, WARNING + " " + IN_EFFECT);
     }
 
     @Test
@@ -44,7 +46,7 @@ class SecondAgentIT {
         // log=debug on the second copy: were it applied, every recorded group would be logged.
         TreeOutcome outcome = run("-javaagent:" + copy + "=log=debug", "TWICE copied-jar");
 
-        assertOneAgentAndOneWarning(outcome);
+        assertOneAgentAndOneWarning(outcome, WARNING + " and its options \"log=debug\" " + IN_EFFECT);
     }
 
     @Test
@@ -54,7 +56,7 @@ class SecondAgentIT {
         // Alone, grace=abc stops the JVM before main (exit code 1); as a second copy it is not even read.
         TreeOutcome outcome = run("-javaagent:" + copy + "=grace=abc", "TWICE bad-option");
 
-        assertOneAgentAndOneWarning(outcome);
+        assertOneAgentAndOneWarning(outcome, WARNING + " and its options \"grace=abc\" " + IN_EFFECT);
     }
 
     private TreeOutcome run(String secondAgent, String scenario) {
@@ -62,7 +64,7 @@ class SecondAgentIT {
         return TreeRun.of(jvm).tree(Tree.TWO_SLEEPS).ending(Ending.SIGTERM).scenario(scenario).run();
     }
 
-    private static void assertOneAgentAndOneWarning(TreeOutcome outcome) {
+    private static void assertOneAgentAndOneWarning(TreeOutcome outcome, String warning) {
         assertEquals(143, outcome.exit.exitCode, outcome::describe);
         assertEquals(List.of(), outcome.survivors, () -> "processes outlived the JVM\n" + outcome.describe());
         List<String> stdout = outcome.exit.stdout.lines().collect(Collectors.toList());
@@ -70,11 +72,11 @@ class SecondAgentIT {
         assertTrue(stdout.get(0).matches("CHILD \\d+") && stdout.get(1).equals("READY"), outcome::describe);
 
         List<String> stderr = outcome.exit.stderr.lines().collect(Collectors.toList());
-        assertEquals(1, stderr.stream().filter(WARNING::equals).count(),
+        assertEquals(1, stderr.stream().filter(warning::equals).count(),
                 () -> "expected the warning exactly once\n" + outcome.describe());
         assertEquals(2, stderr.size(), () -> "expected the warning and the exit summary, nothing else\n"
                 + outcome.describe());
-        assertEquals(WARNING, stderr.get(0), outcome::describe);
+        assertEquals(warning, stderr.get(0), outcome::describe);
         assertTrue(HostLibrariesIT.SUMMARY.matcher(stderr.get(1)).matches(), outcome::describe);
     }
 }

@@ -118,9 +118,33 @@ class OptionsTest {
     }
 
     @Test
-    void a_misspelt_system_property_is_refused() {
-        String message = failure(null, property("tether.gracee", "1s"));
-        assertTrue(message.contains("unknown option \"gracee\"") && message.contains("-Dtether.gracee"), message);
+    void an_unknown_system_property_is_left_to_its_owner_and_named_once() throws OptionException {
+        Properties props = property("tether.url", "http://x");
+        props.setProperty("tether.enabled", "false");
+        Options options = Options.parse("grace=1s", props);
+        assertEquals(Duration.ofSeconds(1), options.grace());
+        String ignored = options.ignored();
+        assertTrue(ignored.contains("-Dtether.url") && ignored.contains("-Dtether.enabled")
+                && ignored.contains("grace=<duration"), ignored);
+    }
+
+    @Test
+    void known_system_properties_leave_nothing_to_say() throws OptionException {
+        assertEquals(null, Options.parse(null, property("tether.grace", "1s")).ignored());
+    }
+
+    @Test
+    void an_unknown_agent_argument_is_refused_even_when_a_property_of_that_name_exists() {
+        String message = failure("gracee=1s", property("tether.gracee", "1s"));
+        assertTrue(message.contains("unknown option \"gracee\"") && message.contains("-javaagent argument"), message);
+    }
+
+    @Test
+    void a_grace_period_over_one_day_is_refused_as_the_watchdog_would() throws OptionException {
+        assertEquals(Duration.ofDays(1), parse("grace=86400s").grace());
+        assertTrue(failure("grace=86401s").contains("up to 1 day"));
+        assertTrue(failure("grace=86400001ms").contains("up to 1 day"));
+        assertTrue(failure("grace=999999999s").contains("up to 1 day"));
     }
 
     @Test
