@@ -1,5 +1,6 @@
 package dev.tether.launch;
 
+import dev.tether.log.Log;
 import java.io.File;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -8,6 +9,7 @@ import java.io.InputStream;
 import java.nio.charset.Charset;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.attribute.FileAttribute;
@@ -61,9 +63,25 @@ public final class LauncherFiles {
         byte[] watchdog = readOptionalResource(resources, "dev/tether/native/" + platform + "/" + WATCHDOG);
         byte[] libraryBytes = library == null ? null : readOptionalResource(resources, library);
         List<String> tried = new ArrayList<>();
+        int user = SafeBase.fileUser();
         for (Path base : candidateBases()) {
+            Path dir = null;
             try {
-                LauncherFiles files = new LauncherFiles(createPrivateDir(base));
+                Path real = base.toRealPath(); // every later path is resolved from here: no link to swap
+                if (user >= 0) {
+                    refuseUnsafe(real, user); // before anything is created there
+                    dir = createPrivateDir(real);
+                } else {
+                    Path created = createPrivateDir(real);
+                    try {
+                        refuseUnsafe(real, ownerOf(created));
+                    } catch (IOException e) {
+                        Files.delete(created); // rmdir(2): whatever else may be in its place stays
+                        throw e;
+                    }
+                    dir = created;
+                }
+                LauncherFiles files = new LauncherFiles(dir);
                 files.install(binary);
                 if (watchdog != null) {
                     files.watchdog = files.installExecutable(WATCHDOG, watchdog).toString();
@@ -75,6 +93,8 @@ public final class LauncherFiles {
                 return files;
             } catch (IOException e) {
                 tried.add(base + " (" + e.getMessage() + ")");
+                discard(dir); // a partial extraction (a full disk) must not stay behind
+                Log.get(LauncherFiles.class).debug("not placing the launcher under {}: {}", base, e.getMessage());
             }
         }
         throw new IOException("cannot place the launcher in any of " + tried);
@@ -156,9 +176,12 @@ public final class LauncherFiles {
 
     /**
      * A new directory, mode 0700 from its creation (mkdir(2) with that mode; it fails on any existing
-     * name, a planted symbolic link included). Not Files.createTempDirectory: its SecureRandom costs
-     * the first spawn about 25 ms to seed, and what makes the directory safe is that this JVM created
-     * it, not that its name is unguessable; a taken name is simply skipped.
+     * name, a planted symbolic link included), and 0700 again explicitly: mkdir's mode is narrowed by
+     * the umask, and under {@code umask 0177} the directory would be 0600, which its owner cannot
+     * enter (and the watchdog would refuse to remove). Not Files.createTempDirectory: its
+     * SecureRandom costs the first spawn about 25 ms to seed, and what makes the directory safe is
+     * that this JVM created it in a base nobody else can rename it in (see SafeBase), not that its
+     * name is unguessable; a taken name is simply skipped.
      */
     private static Path createPrivateDir(Path base) throws IOException {
         FileAttribute<Set<PosixFilePermission>> mode = PosixFilePermissions.asFileAttribute(OWNER_ONLY);
@@ -177,8 +200,35 @@ public final class LauncherFiles {
             }
             // Registered first, deleted last: File.deleteOnExit deletes in reverse order of registration.
             dir.toFile().deleteOnExit();
+            Files.setPosixFilePermissions(dir, OWNER_ONLY);
             return dir;
         }
+    }
+
+    private static void refuseUnsafe(Path realBase, int user) throws IOException {
+        String unsafe = SafeBase.whyUnsafe(realBase, user);
+        if (unsafe != null) {
+            throw new IOException(unsafe);
+        }
+    }
+
+    /** The directory's owner: the user this JVM creates files as (the JDK offers no geteuid). */
+    private static int ownerOf(Path dir) throws IOException {
+        return (Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** Removes what a failed extraction left in {@code dir}, and {@code dir}; best effort. */
+    private static void discard(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        File[] entries = dir.toFile().listFiles();
+        if (entries != null) {
+            for (File entry : entries) {
+                entry.delete();
+            }
+        }
+        dir.toFile().delete();
     }
 
     private static List<Path> candidateBases() {

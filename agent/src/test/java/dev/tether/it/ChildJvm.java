@@ -39,6 +39,9 @@ public final class ChildJvm {
     private boolean fastStart = true;
     private Path stdoutFile;
     private Path stderrFile;
+    private final List<String> wrapper = new ArrayList<>();
+    private String agentJar;
+    private String classPath;
 
     private ChildJvm(Jdk jdk, Mark mark) {
         this.jdk = jdk;
@@ -105,6 +108,28 @@ public final class ChildJvm {
         return this;
     }
 
+    /**
+     * Runs the JVM through {@code command} (which execs its arguments: same pid), for the hostile and
+     * old systems the tests simulate: {@code setpriv --reuid=N ...} for another user, {@code prlimit},
+     * the seccomp wrapper.
+     */
+    public ChildJvm through(String... command) {
+        Collections.addAll(wrapper, command);
+        return this;
+    }
+
+    /** Another copy of the agent jar (one another user can read), instead of the build's. */
+    public ChildJvm agentJar(Path jar) {
+        this.agentJar = jar.toString();
+        return this;
+    }
+
+    /** Another copy of the test classes (one another user can read), instead of the build's. */
+    public ChildJvm testClasses(Path dir) {
+        this.classPath = dir.toString();
+        return this;
+    }
+
     public ChildJvm env(String name, String value) {
         env.put(name, value);
         return this;
@@ -131,16 +156,17 @@ public final class ChildJvm {
     }
 
     public List<String> command() {
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(wrapper);
         command.add(jdk.java().toString());
         if (agentArgs != null) {
-            command.add("-javaagent:" + agentJar() + (agentArgs.isEmpty() ? "" : "=" + agentArgs));
+            command.add("-javaagent:" + (agentJar != null ? agentJar : agentJar())
+                    + (agentArgs.isEmpty() ? "" : "=" + agentArgs));
         }
         if (fastStart) command.addAll(FAST_START);
         command.addAll(jvmFlags);
         command.add("-cp");
         List<String> classPath = new ArrayList<>();
-        classPath.add(testClasses());
+        classPath.add(this.classPath != null ? this.classPath : testClasses());
         classPath.addAll(extraClassPath);
         command.add(String.join(File.pathSeparator, classPath));
         command.add(mainClass);
