@@ -2,7 +2,13 @@
  * tether-watchdog: ends the process groups a JVM recorded when the JVM dies without running its
  * shutdown hooks (SIGKILL, the OOM killer, Runtime.halt, -Xrs, a crash).
  *
- * Usage: tether-watchdog GRACE_MS JVM_SID [DIR]
+ * Usage: tether-watchdog [-c SOCKET] GRACE_MS JVM_SID [DIR]
+ *   -c SOCKET read the JVM's lines from a connection to the abstract Unix stream socket SOCKET
+ *             (unix(7): a name, not a file; the JVM listens on it for a moment), made before the
+ *             fork and put on fd 0, instead of from stdin. A connected socket cannot be opened
+ *             again through /proc/PID/fd (open(2) fails with ENXIO), as a pipe can: no other
+ *             process, the user's own included, can write into this channel or close it for us.
+ *             The JVM takes the first connection whose peer is this process (SO_PEERCRED).
  *   GRACE_MS  0..86400000: time between SIGTERM and SIGKILL, as the agent's grace option
  *   JVM_SID   the JVM's session id (getsid(0)): proof that a member of a leaderless group is ours;
  *             0 when the session leader is outside the JVM's PID namespace (then no such proof)
@@ -13,7 +19,7 @@
  *             owned by this user, mode 0700 as the agent makes it; only the entries in it that are
  *             not directories; and rmdir(2) itself leaves a directory that is not empty.
  *
- * The agent starts it once, at its first spawn, with stdin a pipe whose write end only the JVM holds.
+ * The agent starts it once, at its first spawn, with -c (tests may use a pipe on stdin instead).
  * It forks at once; the parent exits 0 (so the JDK reaps a short-lived child and the host never sees
  * a lasting one) and the child detaches with setsid(): signals to the JVM's group or terminal
  * (Ctrl-C, kill -- -PGID) cannot reach it. SIGHUP, SIGINT and SIGPIPE are ignored; SIGTERM keeps
@@ -27,8 +33,11 @@
  *                     (signal the process and its descendants, never the group); FD, if given, is
  *                     the JVM's own pidfd on PID, opened while PID was unreaped
  *   - PID             forget PID
- *   bye               the JVM ended its groups itself: exit 0 at once, touching nothing
- *   anything else     one line on stderr, then ignored
+ *   bye               the JVM ended its groups itself: forget them all; at EOF only DIR goes (once
+ *                     the JVM is provably gone: a JVM that hangs in its exit and is then killed
+ *                     leaves no directory behind either), no group is touched
+ *   anything else     one line on stderr, then ignored; so is any PID of 0 or 1 (kill(2) would
+ *                     read 0 as "my group", and -1 as "everyone": never a target)
  * EOF (or a read error) without "bye" means the JVM is gone: every recorded entry gets SIGTERM and
  * SIGCONT, then SIGKILL once GRACE_MS has passed, repeatedly (a fork loop refills a group), until
  * no member is alive or GRACE_MS + 5 s have passed; then DIR goes, if given, and it exits. Zombies
@@ -45,12 +54,14 @@
  * only while its leader is alive in it; OWN=0 entries are left alone.
  *
  * Exit codes: the starting process (the one the JDK sees)
- *   0  the watchdog runs, detached        1  it could not start (fork, stdin, ...: said on stderr)
+ *   0  the watchdog runs, detached        1  it could not start (fork, the socket, ...: said on stderr)
  *   2  usage error
  * and the detached watchdog (seen only by whoever reaps it: init or a subreaper)
  *   0  "bye", or every recorded entry ended     3  some still had live members at GRACE_MS + 5 s
  *
- * It keeps fds 0 (the pipe), 1 and 2 as inherited, and one pidfd per recorded child. The environment
+ * It keeps fds 0 (the channel), 1 and 2 as inherited, and one pidfd per recorded child. Its stderr
+ * is the JVM's only with the agent's log=debug: every line it writes is a degradation or a fault
+ * the host did not cause. The environment
  * variable TETHER_WATCHDOG_NO_PIDFD (any value) turns pidfds off, so tests can cover the /proc path.
  */
 #define _GNU_SOURCE /* syscall(2) */
@@ -58,6 +69,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -65,7 +77,9 @@
 #include <string.h>
 #include <poll.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 #ifdef __linux__
@@ -155,7 +169,7 @@ static int number(char **s, unsigned long long max, unsigned long long *out)
 #define NR_PIDFD_GETFD 438
 #define PIDFD_SIGNAL_PROCESS_GROUP (1U << 2) /* include/uapi/linux/pidfd.h, Linux 6.9 */
 
-static int have_pidfd, have_group_flag, jvm_pidfd = -1;
+static int have_pidfd, have_group_flag, jvm_pidfd = -1, getfd_refused;
 static unsigned long long pidfd_limit = 1024 - 16; /* pidfds stop here: the /proc scan needs fds too */
 
 struct proc {
@@ -260,8 +274,10 @@ static int ours(const struct entry *e)
 
 /* The entry's process (group 0) or group (1): through the pidfd when there is one, which the
  * kernel resolves to that very process or group, or to no one. */
-static int send(const struct entry *e, int sig, int group)
+static int signal_entry(const struct entry *e, int sig, int group)
 {
+    if (e->pid <= 1)
+        return 0; /* never kill(0 or -1, ...) nor init: handle() refuses such a PID already */
     if (e->pidfd >= 0 && (!group || have_group_flag))
         return pidfd_signal(e->pidfd, sig, group ? PIDFD_SIGNAL_PROCESS_GROUP : 0) == 0;
     return kill(group ? -e->pid : e->pid, sig) == 0; /* ESRCH: nobody left; EPERM: not ours */
@@ -286,16 +302,16 @@ static int reach(const struct entry *e, int sig)
                     p->mark = changed = 1;
             }
         }
-        int reached = send(e, sig, 0);
+        int reached = signal_entry(e, sig, 0);
         for (size_t i = 0; i < n_procs; i++)
-            if (procs[i].mark)
+            if (procs[i].mark && procs[i].pid > 1)
                 reached |= kill(procs[i].pid, sig) == 0;
         return reached;
     }
     if (!(e->pidfd >= 0 && have_group_flag) && !ours(e))
         return 0;
     /* FORK/VFORK mode: the JDK may record the launcher before its setpgid(0, 0) ran. */
-    return send(e, sig, 1) || (child != NULL && child->pgid != e->pid && send(e, sig, 0));
+    return signal_entry(e, sig, 1) || (child != NULL && child->pgid != e->pid && signal_entry(e, sig, 0));
 }
 
 static int alive(const struct entry *e)
@@ -318,7 +334,7 @@ static void scan(void) {}
  * cannot be told from a stranger that reused its pid without start times: it is left alone. */
 static int reach(const struct entry *e, int sig)
 {
-    return e->own && getpgid(e->pid) == e->pid && kill(-e->pid, sig) == 0;
+    return e->own && e->pid > 1 && getpgid(e->pid) == e->pid && kill(-e->pid, sig) == 0;
 }
 
 static int alive(const struct entry *e) { return reach(e, 0); }
@@ -396,16 +412,24 @@ static int pidfd_on(int fd, pid_t pid)
 static int open_pidfd(pid_t pid, unsigned long long start, int jvm_fd)
 {
     int fd;
-    if (jvm_fd >= 0 && jvm_pidfd >= 0) {
+    if (jvm_fd >= 0 && jvm_pidfd >= 0 && !getfd_refused) {
         fd = (int)syscall(NR_PIDFD_GETFD, jvm_pidfd, jvm_fd, 0);
         if (fd >= 0 && pidfd_on(fd, pid))
             return fd;
-        if (fd >= 0)
+        if (fd >= 0) {
             close_fd(fd); /* the JVM closed it since, and the number now names something else */
-        else if (errno != EBADF && errno != ESRCH)
+        } else if (errno == EPERM || errno == EACCES || errno == ENOSYS) {
+            /* It needs ptrace access to the JVM: Docker's default seccomp profile and Yama's
+             * ptrace_scope >= 1 refuse it, and kernels before 5.6 lack it. The same answer would
+             * come for every child: said once, and not asked again; the pidfd opened below and the
+             * start time stand in. */
+            getfd_refused = 1;
+            say(errno, "pidfd_getfd refused; proving children by their start time instead");
+        } else if (errno != EBADF && errno != ESRCH) {
             /* EBADF: closed since, the group is gone. ESRCH: the JVM is gone, and this line was read
-             * after it (batches, see BATCH_PAUSE_NS): expected, and its stderr is the host's. */
+             * after it (batches, see BATCH_PAUSE_NS): expected. */
             say(errno, "pidfd_getfd %d from the JVM", jvm_fd);
+        }
     }
     fd = (int)syscall(NR_PIDFD_OPEN, pid, 0);
     if (fd < 0) {
@@ -454,11 +478,11 @@ static int handle(char *line)
     char *s = line + 2;
     if (strcmp(line, "bye") == 0)
         return 1;
-    if (line[0] == '+' && line[1] == ' ' && number(&s, INT_MAX, &pid) && pid > 0 && *s++ == ' ' &&
+    if (line[0] == '+' && line[1] == ' ' && number(&s, INT_MAX, &pid) && pid > 1 && *s++ == ' ' &&
         number(&s, ULLONG_MAX, &start) && *s++ == ' ' && number(&s, 1, &own) &&
         (*s == '\0' || (*s++ == ' ' && number(&s, INT_MAX, &fd) && *s == '\0')))
         record((pid_t)pid, start, (int)own, fd == ULLONG_MAX ? -1 : (int)fd);
-    else if (line[0] == '-' && line[1] == ' ' && number(&s, INT_MAX, &pid) && *s == '\0')
+    else if (line[0] == '-' && line[1] == ' ' && number(&s, INT_MAX, &pid) && pid > 1 && *s == '\0')
         forget((pid_t)pid);
     else
         say(0, "ignoring malformed line \"%s\"", line);
@@ -577,13 +601,44 @@ static int plausible_dir(const char *dir)
     return dir[0] == '/' && strncmp(name + 1, "tether-", 7) == 0 && name[8] != '\0';
 }
 
+/* -c SOCKET: connects to the JVM's abstract socket (a leading NUL, then the name, and no more: the
+ * address length counts the name's bytes, unix(7)) and puts the connection on fd 0. */
+static int connect_channel(const char *name)
+{
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    size_t n = strlen(name);
+    if (n == 0 || n >= sizeof addr.sun_path) {
+        errno = EINVAL;
+        return -1;
+    }
+    memcpy(addr.sun_path + 1, name, n);
+    socklen_t length = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    if (connect(fd, (struct sockaddr *)&addr, length) < 0 || dup2(fd, STDIN_FILENO) < 0) {
+        int err = errno;
+        close_fd(fd);
+        errno = err;
+        return -1;
+    }
+    close_fd(fd);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     unsigned long long grace_ms, sid;
+    const char *channel = NULL;
+    if (argc >= 3 && strcmp(argv[1], "-c") == 0) {
+        channel = argv[2];
+        argc -= 2;
+        argv += 2;
+    }
     char *g = argc == 3 || argc == 4 ? argv[1] : "", *j = argc == 3 || argc == 4 ? argv[2] : "";
     if (!number(&g, MAX_GRACE_MS, &grace_ms) || *g != '\0' || !number(&j, INT_MAX, &sid) || *j != '\0' ||
         (argc == 4 && !plausible_dir(argv[3]))) {
-        say(0, "usage: tether-watchdog GRACE_MS JVM_SID [DIR]");
+        say(0, "usage: tether-watchdog [-c SOCKET] GRACE_MS JVM_SID [DIR]");
         return EXIT_USAGE;
     }
     jvm_sid = (pid_t)sid;
@@ -597,6 +652,7 @@ int main(int argc, char **argv)
     int fl;
     if (sigemptyset(&none) < 0 || sigprocmask(SIG_SETMASK, &none, NULL) < 0 || sigaction(SIGPIPE, &ign, NULL) < 0 ||
         sigaction(SIGHUP, &ign, NULL) < 0 || sigaction(SIGINT, &ign, NULL) < 0 || sigaction(SIGTERM, &ign, NULL) < 0 ||
+        (channel != NULL && connect_channel(channel) < 0) ||
         chdir("/") < 0 || (fl = fcntl(STDIN_FILENO, F_GETFL)) < 0 ||
         ((fl & O_NONBLOCK) && fcntl(STDIN_FILENO, F_SETFL, fl & ~O_NONBLOCK) < 0)) {
         say(errno, "cannot start");
@@ -614,14 +670,16 @@ int main(int argc, char **argv)
     int self = getenv("TETHER_WATCHDOG_NO_PIDFD") ? -1 : (int)syscall(NR_PIDFD_OPEN, getpid(), 0);
     if (self >= 0) {
         have_pidfd = 1;
-        /* Signal 0 only asks. EINVAL: a kernel older than the flag (6.9); ESRCH: understood, but we
-         * lead no group yet. */
-        have_group_flag = pidfd_signal(self, 0, PIDFD_SIGNAL_PROCESS_GROUP) == 0 || errno != EINVAL;
+        /* Signal 0 only asks. EINVAL: a kernel older than the flag (6.9), or a filter that refuses
+         * it; ESRCH: understood, but we lead no group yet. ENOSYS: no pidfd_send_signal at all. */
+        have_group_flag = pidfd_signal(self, 0, PIDFD_SIGNAL_PROCESS_GROUP) == 0 || (errno != EINVAL && errno != ENOSYS);
+        if (pidfd_signal(self, 0, 0) < 0 && errno == ENOSYS)
+            have_pidfd = have_group_flag = 0; /* pidfd_open without pidfd_send_signal: only /proc proofs */
         close_fd(self);
-        jvm_pidfd = (int)syscall(NR_PIDFD_OPEN, jvm_pid, 0);
-        if (jvm_pidfd < 0)
+        jvm_pidfd = have_pidfd ? (int)syscall(NR_PIDFD_OPEN, jvm_pid, 0) : -1;
+        if (have_pidfd && jvm_pidfd < 0)
             say(errno, "pidfd_open on the JVM");
-    } else if (!getenv("TETHER_WATCHDOG_NO_PIDFD") && errno != ENOSYS) {
+    } else if (!getenv("TETHER_WATCHDOG_NO_PIDFD") && errno != ENOSYS && errno != EPERM) {
         say(errno, "pidfd_open");
     }
 #endif
@@ -638,7 +696,7 @@ int main(int argc, char **argv)
 
     char buf[4096];
     size_t len = 0;
-    int overlong = 0;
+    int overlong = 0, bye = 0;
     for (;;) {
         size_t space = sizeof buf - len;
         ssize_t n = read(STDIN_FILENO, buf + len, space);
@@ -647,22 +705,27 @@ int main(int argc, char **argv)
         if (n <= 0) {
             if (n < 0)
                 say(errno, "reading from the JVM");
-            int status = reap((long long)grace_ms * 1000000);
+            int status = bye ? 0 : reap((long long)grace_ms * 1000000);
             remove_private_dir();
             return status;
         }
+        if (bye)
+            continue; /* nothing after "bye" counts: only the end of the channel */
         len += (size_t)n;
         char *line = buf, *nl;
-        while ((nl = memchr(line, '\n', len - (size_t)(line - buf))) != NULL) {
+        while (!bye && (nl = memchr(line, '\n', len - (size_t)(line - buf))) != NULL) {
             *nl = '\0';
-            if (!overlong && handle(line))
-                return 0;
+            if (!overlong && handle(line)) {
+                bye = 1;
+                while (n_entries > 0)
+                    forget(entries[n_entries - 1].pid);
+            }
             overlong = 0;
             line = nl + 1;
         }
         len -= (size_t)(line - buf);
         memmove(buf, line, len);
-        if ((size_t)n < space) { /* the pipe is drained: wait for a batch (a full read may have more) */
+        if ((size_t)n < space && !bye) { /* drained: wait for a batch (a full read may have more) */
             struct timespec pause = {.tv_sec = 0, .tv_nsec = BATCH_PAUSE_NS};
             if (nanosleep(&pause, NULL) < 0 && errno != EINTR)
                 say(errno, "nanosleep");

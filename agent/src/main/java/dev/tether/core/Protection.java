@@ -11,6 +11,7 @@ import dev.tether.nativeio.LinuxSyscalls;
 import dev.tether.nativeio.Pidfd;
 import dev.tether.nativeio.Signals;
 import dev.tether.nativeio.Syscalls;
+import dev.tether.options.LogLevel;
 import dev.tether.options.Options;
 import dev.tether.proc.ProcStat;
 import dev.tether.proc.StartTimes;
@@ -106,7 +107,7 @@ final class Protection {
             return null;
         }
         try {
-            return Watchdog.start(files.watchdog(), files.directory(), options.grace());
+            return Watchdog.start(files.watchdog(), files.directory(), options.grace(), options.log() == LogLevel.DEBUG);
         } catch (IOException | RuntimeException e) {
             log.warn("no watchdog ({}); children will not be stopped if the JVM is killed or crashes", e.toString());
             return null;

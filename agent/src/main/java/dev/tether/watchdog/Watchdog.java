@@ -7,37 +7,44 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * The JVM's end of the watchdog (native/src/main/c/tether-watchdog.c): a small process in a session
  * of its own that ends the recorded groups itself when the JVM dies without running its shutdown
- * hooks (SIGKILL, Runtime.halt, -Xrs, a crash), which it notices as EOF on its stdin.
+ * hooks (SIGKILL, Runtime.halt, -Xrs, a crash), which it notices as the end of its channel.
  *
- * <p>The pipe is Tether's own, not a Process's stdin: the watchdog detaches from the process the
- * JDK starts (which exits at once, so the host never sees a lasting child), and the JDK closes a
- * Process's stdin when that process exits. The write end is close-on-exec, so no child of the JVM
- * can hold it open, and non-blocking: a full pipe (the watchdog reads in batches, see
- * BATCH_PAUSE_NS in the C file) holds up the writing thread for at most {@link #PATIENCE_NANOS},
- * once: after that the watchdog counts as stuck and is given up with a warning. Given up, not
- * closed: EOF is the watchdog's sign that the JVM died, and a stuck watchdog that woke to it would
- * end every group it knows while the JVM still runs them (and take the launcher's directory away).
+ * <p>The channel is a connected Unix stream socket, not a pipe: a pipe can be opened again by any
+ * process of the user through /proc/PID/fd (of the JVM or of the watchdog), which could then send
+ * "bye" and leave every child to outlive a SIGKILL, or forge records; a socket cannot be opened that
+ * way (ENXIO). The JVM listens on an abstract socket (unix(7): a name, not a file, so no path length
+ * limit and nothing to remove) named after its private directory, starts the watchdog, which
+ * connects before it detaches, and accepts the first connection whose peer (SO_PEERCRED) is the
+ * process it started, then closes the listener. Anyone may connect meanwhile, and is turned away:
+ * connections queue in order, the watchdog's was made while its process still held that pid, so a
+ * stranger's connection ahead of it has another pid, and one made by a process that took the pid
+ * later queues behind it. Both ends are close-on-exec, so no child holds one. Writes are non-blocking: a full socket (the watchdog reads in batches, see BATCH_PAUSE_NS in
+ * the C file) holds up the writing thread for at most {@link #PATIENCE_NANOS}, once: after that the
+ * watchdog counts as stuck and is given up with a warning. Given up, not closed: the end of the
+ * channel is the watchdog's sign that the JVM died, and a stuck watchdog that woke to it would end
+ * every group it knows while the JVM still runs them (and take the launcher's directory away). For
+ * the same reason the channel stays open after "bye": its end then tells the watchdog when the JVM
+ * has exited, so that it removes the private directory if the JVM could not (a hook that hangs).
  */
 public final class Watchdog {
-    /** O_NONBLOCK (asm-generic/fcntl.h; x86_64 and aarch64). */
-    private static final int O_NONBLOCK = 04000;
     private static final int EAGAIN = 11;
     private static final int EINTR = 4;
-    /** pipe(7): a write of at most this many bytes is atomic, so no line is ever torn. */
-    private static final int PIPE_BUF = 4096;
-    /** Far more than the watchdog needs to drain a full pipe (it pauses 10 ms between batches). */
+    /** At most this many bytes per {@link #send}, so that a batch of "-" lines stays a bounded write. */
+    private static final int MAX_SEND = 4096;
+    /** Far more than the watchdog needs to drain a full socket (it pauses 10 ms between batches). */
     private static final long PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final String BYE = "bye\n";
 
-    private int fd;
-    /** Set when the watchdog stopped reading: nothing more is sent, but the pipe stays open. */
+    private final int fd;
+    /** Set when the watchdog stopped reading or is gone: nothing more is sent. */
     private boolean givenUp;
 
     private Watchdog(int fd) {
@@ -45,37 +52,63 @@ public final class Watchdog {
     }
 
     /**
-     * Starts the watchdog; returns once it has detached. Linux (it re-opens the pipe through /proc).
+     * Starts the watchdog; returns once it has detached and connected. Linux.
      *
-     * @param dir the private directory the watchdog runs from, which it removes after a hard death
+     * @param dir the private directory, which the watchdog removes after a hard death; its (random)
+     *        name names the channel
+     * @param verbose whether the watchdog's stderr is the JVM's (log=debug): all it says is a
+     *        degradation or a fault the host did not cause, so otherwise it says nothing at all
      */
-    public static Watchdog start(String path, String dir, Duration grace) throws IOException {
-        int[] pipe = new int[2];
-        if (LinuxSyscalls.pipe2(pipe, LinuxSyscalls.O_CLOEXEC | O_NONBLOCK) != 0) {
-            throw new IOException("pipe2: errno " + Syscalls.errno());
+    public static Watchdog start(String path, String dir, Duration grace, boolean verbose) throws IOException {
+        String name = new File(dir).getName(); // random: see LauncherFiles
+        byte[] address = LinuxSyscalls.abstractAddress(name);
+        int listener = LinuxSyscalls.socket(LinuxSyscalls.AF_UNIX,
+                LinuxSyscalls.SOCK_STREAM | LinuxSyscalls.SOCK_CLOEXEC | LinuxSyscalls.SOCK_NONBLOCK, 0);
+        if (listener < 0) {
+            throw new IOException("socket: errno " + Syscalls.errno());
         }
         try {
-            // The JDK opens the child's stdin by path; /proc/self/fd/N opens this pipe's read end anew
-            // (a blocking one: O_NONBLOCK belongs to our open file description only).
-            Process starter = new ProcessBuilder(path, Long.toString(grace.toMillis()), Integer.toString(Syscalls.getsid(0)), dir)
-                    .redirectInput(new File("/proc/self/fd/" + pipe[0]))
+            if (LinuxSyscalls.bind(listener, address, address.length) != 0 || LinuxSyscalls.listen(listener, 4) != 0) {
+                throw new IOException("cannot listen on @" + name + ": errno " + Syscalls.errno());
+            }
+            Process starter = new ProcessBuilder(path, "-c", name, Long.toString(grace.toMillis()),
+                    Integer.toString(Syscalls.getsid(0)), dir)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .redirectError(verbose ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.DISCARD)
                     .start();
             int exit = starter.waitFor();
             if (exit != 0) {
                 throw new IOException(path + " exited with " + exit + " instead of detaching");
             }
-        } catch (IOException | InterruptedException | RuntimeException e) {
-            Syscalls.close(pipe[1]);
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            throw e instanceof IOException ? (IOException) e : new IOException(e);
+            return new Watchdog(acceptFrom(listener, starter.pid()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
         } finally {
-            Syscalls.close(pipe[0]);
+            Syscalls.close(listener);
         }
-        return new Watchdog(pipe[1]);
+    }
+
+    /**
+     * The connection of process {@code pid}: the watchdog connects before it forks and its starter
+     * exits, so by now it is queued. Anyone else who connected (only this user can reach the
+     * directory) is turned away.
+     */
+    private static int acceptFrom(int listener, long pid) throws IOException {
+        while (true) {
+            int fd = LinuxSyscalls.accept4(listener, null, null, LinuxSyscalls.SOCK_CLOEXEC | LinuxSyscalls.SOCK_NONBLOCK);
+            if (fd < 0) {
+                throw new IOException("the watchdog did not connect (errno " + Syscalls.errno() + ")");
+            }
+            int[] peer = new int[3]; // struct ucred: pid, uid, gid
+            int[] length = {12};
+            if (LinuxSyscalls.getsockopt(fd, LinuxSyscalls.SOL_SOCKET, LinuxSyscalls.SO_PEERCRED, peer, length) == 0
+                    && peer[0] == pid) {
+                return fd;
+            }
+            Syscalls.close(fd);
+        }
     }
 
     /**
@@ -93,7 +126,7 @@ public final class Watchdog {
         StringBuilder lines = new StringBuilder();
         for (int pid : pids) {
             String line = "- " + pid + "\n";
-            if (lines.length() + line.length() > PIPE_BUF) {
+            if (lines.length() + line.length() > MAX_SEND) {
                 send(lines.toString());
                 lines.setLength(0);
             }
@@ -105,48 +138,52 @@ public final class Watchdog {
     }
 
     /**
-     * {@code bye}: the JVM has ended its groups itself; the watchdog exits without touching them.
-     * To a watchdog given up, one try without waiting: if it does not fit, the EOF that follows makes
-     * the watchdog end what it still knows of, which the JVM has just ended anyway.
+     * {@code bye}: the JVM has ended its groups itself; the watchdog forgets them. The channel stays
+     * open (see the class comment). To a watchdog given up, one try without waiting.
      */
     public synchronized void goodbye() {
-        if (givenUp && fd >= 0) {
+        if (givenUp) {
             byte[] bye = BYE.getBytes(StandardCharsets.US_ASCII);
-            Syscalls.write(fd, bye, bye.length);
+            LinuxSyscalls.send(fd, bye, bye.length, LinuxSyscalls.MSG_NOSIGNAL);
         } else {
             send(BYE);
         }
-        if (fd >= 0) {
-            Syscalls.close(fd);
-            fd = -1;
-        }
     }
 
-    /** @param lines whole lines, at most PIPE_BUF bytes: written whole or not at all (pipe(7)) */
+    /**
+     * @param lines whole lines, at most MAX_SEND bytes: a stream socket may take part of them, so the
+     *        rest follows before any other thread's lines (this method holds the lock), and no line is torn
+     */
     private synchronized void send(String lines) {
-        if (fd < 0 || givenUp) {
+        if (givenUp) {
             return;
         }
         byte[] bytes = lines.getBytes(StandardCharsets.US_ASCII);
         long deadline = System.nanoTime() + PATIENCE_NANOS;
-        while (Syscalls.write(fd, bytes, bytes.length) < 0) {
+        while (bytes.length > 0) {
+            long sent = LinuxSyscalls.send(fd, bytes, bytes.length, LinuxSyscalls.MSG_NOSIGNAL);
+            if (sent == bytes.length) {
+                return;
+            }
+            if (sent >= 0) {
+                bytes = Arrays.copyOfRange(bytes, (int) sent, bytes.length);
+                continue;
+            }
             int errno = Syscalls.errno();
             if (errno == EAGAIN && System.nanoTime() - deadline < 0) {
                 LockSupport.parkNanos(RETRY_NANOS);
             } else if (errno == EAGAIN) {
                 giveUp("is not keeping up");
-                givenUp = true; // the pipe stays open: see the class comment
                 return;
             } else if (errno != EINTR) {
                 giveUp("is gone (errno " + errno + ")");
-                Syscalls.close(fd);
-                fd = -1;
                 return;
             }
         }
     }
 
-    private static void giveUp(String why) {
+    private void giveUp(String why) {
+        givenUp = true; // the channel stays open: see the class comment
         Log.get(Watchdog.class).warn("the watchdog {}; children will not be stopped if the JVM is killed", why);
     }
 }

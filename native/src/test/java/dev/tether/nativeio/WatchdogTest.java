@@ -70,6 +70,14 @@ class WatchdogTest {
         int getsid(int pid) throws LastErrorException;
 
         int ioctl(int fd, long request, int[] count) throws LastErrorException;
+
+        int socket(int domain, int type, int protocol) throws LastErrorException;
+
+        int bind(int fd, byte[] address, int length) throws LastErrorException;
+
+        int listen(int fd, int backlog) throws LastErrorException;
+
+        int accept(int fd, com.sun.jna.Pointer address, com.sun.jna.Pointer length) throws LastErrorException;
     }
 
     private static C libc;
@@ -196,15 +204,89 @@ class WatchdogTest {
     }
 
     @Test
-    void bye_exits_at_once_and_leaves_the_groups_alive() throws Exception {
+    void after_bye_the_end_of_the_channel_leaves_the_groups_alive() throws Exception {
         Watchdog w = startWatchdog(2000, true);
         Group g = ownGroup(TWO_SLEEPS, 3);
         w.send(g.record(1));
-        w.send("bye\n");
-        w.awaitExit(); // with the pipe still open: no EOF needed
+        awaitTrue(() -> fds(w.proc.pid).size() == 5, "a pidfd for the recorded child");
+        w.send("bye\n" + g.record(1)); // nothing after bye counts
+        awaitTrue(() -> fds(w.proc.pid).size() == 4, "bye forgets every group and closes its pidfd");
+        assertTrue(alive(w.proc), "it waits for the end of the channel");
         w.closeStdin();
+        w.awaitExit();
         assertAllAlive(g.members);
         assertEquals("", w.stderr());
+    }
+
+    @Test
+    void after_bye_it_still_removes_the_private_directory_of_a_jvm_that_is_then_killed() throws Exception {
+        // A JVM whose shutdown hangs after Tether's hook said bye (System.exit from another hook), then SIGKILL.
+        Path dir = privateDir("rwx------");
+        Process[] jvm = new Process[1];
+        Watchdog w = startUnderJvmThatCanDie(dir, true, jvm);
+        w.send("bye\n");
+        jvm[0].destroyForcibly().waitFor();
+        w.closeStdin();
+        w.awaitExit();
+        assertTrue(Files.notExists(dir, LinkOption.NOFOLLOW_LINKS), "the directory is gone");
+        assertEquals("", w.stderr());
+    }
+
+    @Test
+    void never_takes_pid_0_or_1_for_a_child() throws Exception {
+        // kill(-1, sig) is every process the user may signal; kill(0, sig) the watchdog's own group.
+        // Ends by SIGTERM, never by EOF: a watchdog that took such a line must not get to act on it.
+        Watchdog w = startWatchdog(2000, true);
+        long init = stat(1).start;
+        w.send("+ 1 " + init + " 1\n+ 1 " + init + " 0\n+ 0 0 1\n- 1\n- 0\nsync\n");
+        awaitTrue(() -> w.stderr().contains("\"sync\""), "the watchdog reads its lines");
+        libc.kill(w.proc.pid, SIGTERM);
+        w.awaitExit();
+        assertEquals(String.join("\n",
+                "tether-watchdog: ignoring malformed line \"+ 1 " + init + " 1\"",
+                "tether-watchdog: ignoring malformed line \"+ 1 " + init + " 0\"",
+                "tether-watchdog: ignoring malformed line \"+ 0 0 1\"",
+                "tether-watchdog: ignoring malformed line \"- 1\"",
+                "tether-watchdog: ignoring malformed line \"- 0\"",
+                "tether-watchdog: ignoring malformed line \"sync\"",
+                ""), w.stderr());
+    }
+
+    @Test
+    void with_c_it_reads_a_socket_connection_that_no_other_process_can_open_again() throws Exception {
+        String name = "tether-watchdog-test-" + mark;
+        byte[] nameBytes = name.getBytes(StandardCharsets.US_ASCII);
+        byte[] address = new byte[3 + nameBytes.length]; // sa_family_t AF_UNIX (little-endian), NUL, name
+        address[0] = 1;
+        System.arraycopy(nameBytes, 0, address, 3, nameBytes.length);
+        int listener = libc.socket(1, 1 | O_CLOEXEC, 0);
+        try {
+            libc.bind(listener, address, address.length);
+            libc.listen(listener, 1);
+            Process[] starter = new Process[1];
+            Watchdog starting = spawnOnPipe(true, starter, watchdog, "-c", name, "2000", Integer.toString(jvmSid()));
+            assertTrue(starter[0].waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS), "the started process exits at once");
+            assertEquals(0, starter[0].exitValue(), () -> "exit status; stderr: " + starting.stderr());
+            starting.closeStdin(); // the pipe on stdin is not the channel any more
+            Watchdog connected = new Watchdog(null, libc.accept(listener, null, null), starting.err);
+            watchdogs.add(connected);
+            Watchdog w = detached(connected);
+            assertTrue(fds(w.proc.pid).get(0)[1].startsWith("socket:"), "stdin is the connection");
+            try {
+                Files.writeString(Path.of("/proc/" + w.proc.pid + "/fd/0"), "bye\n");
+                fail("the channel was opened through /proc");
+            } catch (IOException expected) {
+                // ENXIO: a socket cannot be opened by path
+            }
+            Group g = ownGroup(TWO_SLEEPS, 3);
+            w.send(g.record(1));
+            long closed = w.closeStdin();
+            awaitDead(g.members, closed, 3000);
+            w.awaitExit();
+            assertEquals("", w.stderr());
+        } finally {
+            libc.close(listener);
+        }
     }
 
     @Test
@@ -402,7 +484,7 @@ class WatchdogTest {
     void exits_2_with_a_usage_line_for_bad_arguments() throws Exception {
         String[][] bad = {{}, {"300"}, {"300", "1", "/tmp/tether-x", "extra"}, {"abc", "1"}, {"-1", "1"},
             {"86400001", "1"}, {"300", "2147483648"}, {"300", ""}, {"300", "1", "tmp/tether-x"}, {"300", "1", "/tmp/x"},
-            {"300", "1", "/tmp/tether-"}};
+            {"300", "1", "/tmp/tether-"}, {"-c"}, {"-c", "x"}, {"-c", "x", "300"}};
         for (String[] args : bad) {
             List<String> command = new ArrayList<>(List.of(watchdog));
             command.addAll(Arrays.asList(args));
@@ -410,7 +492,8 @@ class WatchdogTest {
             Process p = marked(new ProcessBuilder(command)).redirectError(err.toFile()).start();
             assertTrue(p.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS));
             assertEquals(2, p.exitValue(), Arrays.toString(args));
-            assertEquals("tether-watchdog: usage: tether-watchdog GRACE_MS JVM_SID [DIR]\n", Files.readString(err));
+            assertEquals("tether-watchdog: usage: tether-watchdog [-c SOCKET] GRACE_MS JVM_SID [DIR]\n",
+                    Files.readString(err));
         }
     }
 
