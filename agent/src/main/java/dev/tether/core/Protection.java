@@ -45,6 +45,9 @@ final class Protection {
     private final GroupRegistry registry;
     private final TerminalPolicy terminal;
     private final StartTimes startTimes = StartTimes.forThisSystem(Platform.isLinux());
+    /** A pidfd at or above this number is not kept (see openPidfd). */
+    private final int pidfdCeiling = pidfdCeiling();
+    private volatile boolean pidfdsShort;
     private Watchdog watchdog;
     /** Strict mode only. */
     private Escapees escapees;
@@ -257,10 +260,7 @@ final class Protection {
      * @param clockBefore {@link #clockBeforeFork()}, taken before this child was forked
      */
     void record(int pid, boolean ownGroup, String command, long clockBefore) {
-        int fd = pidfds ? Pidfd.open(pid) : -1;
-        if (fd < -1) {
-            log.debug("pidfd_open({}) failed with errno {}", pid, -fd);
-        }
+        int fd = pidfds ? openPidfd(pid) : -1;
         ProcessGroup group = new ProcessGroup(pid, ownGroup, startTimes.of(pid, clockBefore), fd, command);
         if (!registry.record(group)) {
             // Shutdown has already taken its list: this child must not outlive the JVM either.
@@ -269,6 +269,41 @@ final class Protection {
             watchdog.recorded(pid, group.leaderStartTime(), ownGroup, fd);
         }
         log.debug("recorded {}", group);
+    }
+
+    /**
+     * A pidfd on the new child, or -1: then the child is proven by its start time, as on a kernel
+     * without pidfds. Descriptors are the host's: one that runs out of them fails its own spawns
+     * (error=24). So a pidfd is never kept in the upper half of the descriptor limit, and when
+     * none is left the groups that have ended are dropped first (their pidfds closed) and the open
+     * tried once more. Said once, at debug level.
+     */
+    private int openPidfd(int pid) {
+        int fd = Pidfd.open(pid);
+        if (fd == -Errno.EMFILE || fd == -Errno.ENFILE) {
+            registry.prune();
+            fd = Pidfd.open(pid);
+        }
+        if (fd >= pidfdCeiling) {
+            signaller.close(fd);
+            fd = -Errno.EMFILE;
+        }
+        if (fd < 0 && fd != -Errno.ESRCH && !pidfdsShort) {
+            pidfdsShort = true;
+            log.debug("no pidfd for child {} (errno {}, descriptors kept below {}): proving such children "
+                    + "by their start time", pid, -fd, pidfdCeiling);
+        }
+        return Math.max(fd, -1);
+    }
+
+    /** Half the descriptor limit (the JVM raises its soft limit to the hard one at start-up, -XX:+MaxFDLimit). */
+    private static int pidfdCeiling() {
+        long[] limits = new long[2];
+        if (!Platform.isLinux() || LinuxSyscalls.getrlimit(LinuxSyscalls.RLIMIT_NOFILE, limits) != 0 || limits[0] < 0
+                || limits[0] / 2 > Integer.MAX_VALUE) {
+            return Integer.MAX_VALUE;
+        }
+        return (int) (limits[0] / 2);
     }
 
     void destroy(int pid, boolean force) {

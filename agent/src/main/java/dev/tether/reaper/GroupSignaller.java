@@ -181,8 +181,12 @@ public final class GroupSignaller {
         return Pidfd.sendSignal(fd, signal, flags) == 0;
     }
 
-    /** ESRCH: nobody left; EPERM: not ours to signal. Either way, not delivered. */
+    /**
+     * ESRCH: nobody left; EPERM: not ours to signal. Either way, not delivered. Never a pid or pgid of
+     * 0 or 1 (kill(2): 0 is the caller's own group, -1 every process it may signal, 1 init): no child
+     * the JDK started can have one, so such a number can only come from a fault.
+     */
     private static boolean kill(int target, int signal) {
-        return Syscalls.kill(target, signal) == 0;
+        return (target > 1 || target < -1) && Syscalls.kill(target, signal) == 0;
     }
 }

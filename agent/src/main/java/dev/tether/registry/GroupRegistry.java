@@ -15,16 +15,20 @@ import java.util.function.Function;
 /**
  * The groups Tether started that may still have members.
  *
- * <p>Memory follows live groups, not spawns: once the map has doubled since the last prune, the
- * next record drops every group found empty, so the cost per spawn is amortised O(1) and the map
- * never holds more than twice the live groups (plus a small floor).
+ * <p>Memory and descriptors follow live groups, not spawns: once the map has doubled since the last
+ * prune, the next record drops every group found empty, so the cost per spawn is amortised O(1) and
+ * the map never holds more than twice the live groups (plus a small floor). Each group holds a
+ * pidfd until it is dropped, and descriptors are the host's too: with a floor of 64, a JVM under
+ * {@code ulimit -n 64} ran out of them after 47 finished children. A floor of 8 costs no more per
+ * spawn (each group is still checked about once before it is dropped) and keeps at most 8
+ * descriptors of finished children.
  *
  * <p>Closing (at shutdown) and recording race safely: {@link #record} publishes the group before it
  * reads {@code closed}, and {@link #close} sets {@code closed} before it takes its snapshot, so a
  * group is either in the snapshot or its recorder is told to stop it at once.
  */
 public final class GroupRegistry {
-    private static final int PRUNE_FLOOR = 64;
+    private static final int PRUNE_FLOOR = 8;
     /** A spawn takes well under a millisecond; this only bounds a wait for one that failed unseen. */
     private static final long IN_FLIGHT_PATIENCE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 

@@ -69,6 +69,12 @@ public final class LinuxSyscalls {
         return address;
     }
 
+    /** RLIMIT_NOFILE for getrlimit (asm-generic/resource.h; x86_64 and aarch64). */
+    public static final int RLIMIT_NOFILE = 7;
+
+    /** getrlimit(2): {@code limits} is struct rlimit, {soft, hard} (two C longs: LP64 only; -1 is infinity). */
+    public static native int getrlimit(int resource, long[] limits);
+
     /** sysconf(3). */
     public static native long sysconf(int name);
 }
