@@ -142,13 +142,12 @@ final class Protection {
             return List.of();
         }
         List<Integer> pgids = new ArrayList<>();
+        List<Integer> inJvmGroup = new ArrayList<>();
         for (ProcessGroup group : recorded) {
-            if (group.ownGroup()) {
-                pgids.add(group.pgid());
-            }
+            (group.ownGroup() ? pgids : inJvmGroup).add(group.pgid());
         }
         List<ProcessGroup> found = new ArrayList<>();
-        for (ProcStat p : escapees.find(pgids, launcher.watchdog())) {
+        for (ProcStat p : escapees.find(pgids, inJvmGroup, launcher.watchdog())) {
             found.add(new ProcessGroup(p.pid, false, p.startTime, -1, "escapee " + p.pid));
         }
         return found;

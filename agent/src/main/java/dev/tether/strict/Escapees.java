@@ -46,14 +46,17 @@ public final class Escapees {
     }
 
     /**
-     * The topmost escapees below this JVM: live descendants outside {@code recordedGroups} and outside the
-     * JVM's own group, whose parent is not an escapee already (the signaller reaches a process's
-     * descendants through it).
+     * The topmost escapees below this JVM: live descendants outside {@code recordedGroups}, whose
+     * parent is not an escapee already (the signaller reaches a process's descendants through it).
+     * A descendant in the JVM's own group is one too, unless it is a child recorded there (it shares
+     * the JVM's terminal) or below one: a grandchild that joined the JVM's group (setpgid(2) allows
+     * it within the session) is reached by no group signal of Tether's.
      *
      * @param recordedGroups the process-group ids of the recorded groups of their own
+     * @param inJvmGroup the pids of the children recorded in the JVM's own group
      * @param watchdog the watchdog's executable, or null
      */
-    public List<ProcStat> find(Collection<Integer> recordedGroups, String watchdog) {
+    public List<ProcStat> find(Collection<Integer> recordedGroups, Collection<Integer> inJvmGroup, String watchdog) {
         Map<Integer, List<ProcStat>> children = new HashMap<>();
         ProcStat self = null;
         for (ProcStat p : ProcScan.all()) {
@@ -68,17 +71,23 @@ public final class Escapees {
             return found;
         }
         Set<Integer> groups = new HashSet<>(recordedGroups);
+        Set<Integer> recordedHere = new HashSet<>(inJvmGroup);
+        // Each entry: a process already reached, and whether it is (below) a child recorded in the JVM's group.
         List<ProcStat> parents = new ArrayList<>(List.of(self));
+        List<Boolean> belowRecordedHere = new ArrayList<>(List.of(Boolean.FALSE));
         while (!parents.isEmpty()) {
             ProcStat parent = parents.remove(parents.size() - 1);
+            boolean below = belowRecordedHere.remove(belowRecordedHere.size() - 1);
             for (ProcStat child : children.getOrDefault(parent.pid, List.of())) {
                 if (same(child, spared.get(child.pid)) || isWatchdog(child, watchdog) || optedOut(child.pid)) {
                     continue; // with everything below it
                 }
-                if (!groups.contains(child.pgid) && child.pgid != self.pgid) {
-                    found.add(child); // its descendants go with it
-                } else {
+                boolean childBelow = below || (parent == self && recordedHere.contains(child.pid));
+                if (groups.contains(child.pgid) || (child.pgid == self.pgid && childBelow)) {
                     parents.add(child);
+                    belowRecordedHere.add(childBelow);
+                } else {
+                    found.add(child); // its descendants go with it
                 }
             }
         }

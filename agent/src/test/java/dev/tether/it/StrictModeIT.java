@@ -41,6 +41,14 @@ class StrictModeIT {
                 () -> "expected the group and two escapees in the summary\n" + o.describe());
     }
 
+    @ParameterizedTest(name = "strict={0}")
+    @ValueSource(booleans = {false, true})
+    void strict_mode_also_ends_a_descendant_that_joined_the_jvms_own_group(boolean strict) {
+        Outcome o = run("JOINS-JVM-GROUP", Ending.SIGTERM, GRACE + (strict ? ",strict=true" : ""), Tree.JOINS_JVM_GROUP);
+        assertEquals(143, o.exit.exitCode, o::describe);
+        assertEquals(strict ? List.of() : List.of("1004"), o.sleeps, o::describe);
+    }
+
     @Test
     void by_default_only_the_group_ends() {
         Outcome o = run("DEFAULT", Ending.SIGTERM, GRACE);
@@ -68,16 +76,20 @@ class StrictModeIT {
     }
 
     private Outcome run(String scenario, Ending ending, String agentArgs, String... flags) {
+        return run(scenario, ending, agentArgs, Tree.ESCAPES, flags);
+    }
+
+    private Outcome run(String scenario, Ending ending, String agentArgs, Tree shape, String... flags) {
         ChildJvm jvm = ChildJvm.of(Jdk.current(), marks.next()).withAgent(agentArgs);
         for (String flag : flags) {
             jvm.jvmFlag(flag);
         }
-        RunningJvm child = jvm.main(Spawner.class, "pb", ending.fixtureArg, Tree.ESCAPES.command).start();
+        RunningJvm child = jvm.main(Spawner.class, "pb", ending.fixtureArg, shape.command).start();
         Mark mark = child.mark();
         try {
             long shell = Long.parseLong(child.awaitLineStartingWith("CHILD ", UP).substring("CHILD ".length()));
             child.awaitLine("READY", UP);
-            assertTrue(Poll.until(UP, () -> tree(mark, child.pid()).size() == Tree.ESCAPES.size),
+            assertTrue(Poll.until(UP, () -> tree(mark, child.pid()).size() == shape.size),
                     () -> "the tree never came up: " + tree(mark, child.pid()) + "\n" + child.describe());
             long jvmPgid = ProcessTable.read(child.pid()).orElseThrow().pgid;
             long shellPgid = ProcessTable.read(shell).orElseThrow().pgid;

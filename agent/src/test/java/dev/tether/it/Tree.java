@@ -40,6 +40,15 @@ public final class Tree {
     /** Processes in the tree once it is up, the JVM not counted. */
     public final int size;
 
+    /**
+     * A grandchild that joins the JVM's own process group (setpgid(2) into it: allowed within the
+     * session), where no group signal of Tether's reaches it, next to a sleep in the child's group.
+     * Field 5 of /proc/PID/stat is the group; the JVM's comm has no space.
+     */
+    public static final Tree JOINS_JVM_GROUP = new Tree("joins-jvm-group",
+            "pg=$(cut -d' ' -f5 /proc/$PPID/stat); perl -e 'setpgrp(0, $ARGV[0]) or die; exec \"sleep\", \"1004\"' $pg &"
+                    + " sleep 1000 & wait", 3);
+
     private Tree(String name, String command, int size) {
         this.name = name;
         this.command = command;
