@@ -54,7 +54,14 @@ public final class ShutdownCleanup {
      */
     public void install(Runnable last) {
         Runtime.getRuntime().addShutdownHook(new Thread(this::runAndWait, "tether-shutdown"));
-        LastShutdownStep.register(last);
+        // The last step also does the work itself if no thread could: where the user's process limit
+        // is exhausted, starting the hook's thread fails (ApplicationShutdownHooks.runHooks lets the
+        // OutOfMemoryError out, and Shutdown.runHooks swallows it), but the JDK's system hook slots
+        // still run, on the exiting thread.
+        LastShutdownStep.register(() -> {
+            runAndWait();
+            last.run();
+        });
         SignalChain.install("TERM", this::beginIfJvmTerminates);
         SignalChain.install("HUP", this::beginIfJvmTerminates);
         SignalChain.install("INT", jvmTerminates -> {
@@ -77,9 +84,13 @@ public final class ShutdownCleanup {
 
     private void beginInBackground() {
         if (begun.compareAndSet(false, true)) {
-            Thread reaping = new Thread(this::reapAll, "tether-reaper");
-            reaping.setDaemon(true);
-            reaping.start();
+            try {
+                Thread reaping = new Thread(this::reapAll, "tether-reaper");
+                reaping.setDaemon(true);
+                reaping.start();
+            } catch (Throwable noThread) {
+                begun.set(false); // the shutdown hook, or failing that the last step, does it on its own thread
+            }
         }
     }
 
