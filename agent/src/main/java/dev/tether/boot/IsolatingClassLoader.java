@@ -28,6 +28,7 @@ import java.util.jar.JarFile;
 final class IsolatingClassLoader extends ClassLoader implements Supplier<Object[]> {
 
     static final String PREFIX = "tether/inst/";
+    private static final String ENTRY_CLASS = "dev.tether.core.Agent";
 
     static {
         registerAsParallelCapable();
@@ -61,12 +62,24 @@ final class IsolatingClassLoader extends ClassLoader implements Supplier<Object[
         return all;
     }
 
-    /** Keeps premain's arguments for stage two, which cannot see this class, only JDK interfaces. */
-    void handOver(Object[] premainArguments) {
-        handedOver = premainArguments;
+    /**
+     * Opens the agent's own jar, makes the loader and starts stage two with premain's arguments.
+     * Here rather than in TetherPremain: the verifier loads the classes whose assignability a method
+     * needs when it links the class holding it, so a TetherPremain that used this type would load it
+     * while being linked, outside any try, and a jar damaged there would abort the JVM ("processing
+     * of -javaagent failed"). A static call is resolved when it runs: inside premain's try.
+     */
+    static void startStageTwo(Object[] premainArguments) throws Exception {
+        URL jarUrl = TetherPremain.class.getProtectionDomain().getCodeSource().getLocation();
+        JarFile jar = new JarFile(new java.io.File(jarUrl.toURI()), false); // unsigned: no verifier to set up
+        IsolatingClassLoader loader = new IsolatingClassLoader(jar, jarUrl);
+        // No reflection: on JDK 18+ Method.invoke spins method handles, some 40 ms of every host's
+        // start-up on JDK 25. Stage two's initializer fetches these arguments from its own loader.
+        loader.handedOver = premainArguments;
+        Class.forName(ENTRY_CLASS, true, loader);
     }
 
-    /** Stage two's entry gets premain's arguments, {@code {agentArgs, instrumentation, attached}}, once. */
+    /** Stage two's entry gets premain's arguments, {@code {agentArgs, instrumentation, attached, accepted}}, once. */
     @Override
     public synchronized Object[] get() {
         Object[] arguments = handedOver;

@@ -1,9 +1,6 @@
 package dev.tether.boot;
 
-import java.io.File;
 import java.lang.instrument.Instrumentation;
-import java.net.URL;
-import java.util.jar.JarFile;
 
 /**
  * Stage one of the agent: the only Tether code on the host's class path.
@@ -15,7 +12,6 @@ import java.util.jar.JarFile;
  */
 public final class TetherPremain {
 
-    private static final String ENTRY_CLASS = "dev.tether.core.Agent";
     /** The first copy's agent arguments, once it has started; null before. */
     private static String startedWith;
 
@@ -42,13 +38,7 @@ public final class TetherPremain {
         // attach with a misspelt option) installed nothing, so a later attach must be able to start.
         Boolean[] accepted = {Boolean.FALSE};
         try {
-            URL jarUrl = TetherPremain.class.getProtectionDomain().getCodeSource().getLocation();
-            JarFile jar = new JarFile(new File(jarUrl.toURI()), false); // unsigned: no verifier to set up
-            IsolatingClassLoader loader = new IsolatingClassLoader(jar, jarUrl);
-            // No reflection: on JDK 18+ Method.invoke spins method handles, some 40 ms of every host's
-            // start-up on JDK 25. Stage two's initializer fetches these arguments from its own loader.
-            loader.handOver(new Object[] {agentArgs, inst, attached, accepted});
-            Class.forName(ENTRY_CLASS, true, loader);
+            IsolatingClassLoader.startStageTwo(new Object[] {agentArgs, inst, attached, accepted});
         } catch (ExceptionInInitializerError e) {
             failOpen(e.getCause());
         } catch (Throwable t) {
