@@ -1,5 +1,6 @@
 package dev.tether.core;
 
+import dev.tether.instrument.JavaLangAccess;
 import dev.tether.instrument.ProcessImplTransformer;
 import dev.tether.log.Log;
 import dev.tether.options.OptionException;
@@ -64,7 +65,15 @@ public final class Agent {
         try {
             ClassLoader resources = Agent.class.getClassLoader();
             // PID 1 of a PID namespace inherits every orphan in it (pid_namespaces(7)), from the start.
-            SpawnHooks now = isPid1() ? new SpawnHooks(options, resources, true) : null;
+            SpawnHooks now = null;
+            if (isPid1()) {
+                // The orphan reaper loads JNA now, before any spawn has opened java.lang to Tether:
+                // without it NativeModule could not grant JNA's module native access, and whenever the
+                // reaper won the race with the host's first spawn, JDK 22+ printed its restricted-method
+                // warning (7 runs in 20 on JDK 25).
+                JavaLangAccess.open(inst);
+                now = new SpawnHooks(options, resources, true);
+            }
             ProcessImplTransformer.install(inst, options, resources, now);
         } catch (Throwable t) {
             Log.get(Agent.class).warn("not active; child processes will not be stopped when the JVM exits", t);

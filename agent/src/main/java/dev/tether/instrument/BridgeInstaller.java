@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.invoke.MethodHandles;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * Defines {@code java.lang.TetherBridge} (and its {@code Hooks} interface) in the bootstrap loader and
@@ -25,12 +23,6 @@ final class BridgeInstaller {
     private BridgeInstaller() {
     }
 
-    private static void openJavaLang(Instrumentation inst) {
-        Module javaBase = Object.class.getModule();
-        inst.redefineModule(javaBase, Set.of(), Map.of(),
-                Map.of("java.lang", Set.of(BridgeInstaller.class.getModule())), Set.of(), Map.of());
-    }
-
     /** Set once the bridge leads to Tether: a later weave (another agent retransforming ProcessImpl) reuses it. */
     private static boolean connected;
 
@@ -38,7 +30,7 @@ final class BridgeInstaller {
         if (connected) {
             return;
         }
-        openJavaLang(inst);
+        JavaLangAccess.open(inst);
         MethodHandles.Lookup javaLang = MethodHandles.privateLookupIn(Object.class, MethodHandles.lookup());
         defineOnce(javaLang, HOOKS);
         defineOnce(javaLang, BRIDGE);
