@@ -1,7 +1,6 @@
 package dev.tether.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -12,10 +11,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -60,22 +57,18 @@ class PrivateDirectoryIT {
     @RegisterExtension
     final Marks marks = new Marks();
 
+    private SharedDirectory sharedDirectory;
     private Path shared;
 
     @BeforeEach
-    void sharedDirectory() throws IOException {
-        // Under /tmp, not JUnit's 0700 @TempDir: the other users must be able to reach it.
-        shared = Files.createTempDirectory(Paths.get("/tmp"), "tether-it-dir-");
-        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxr-xr-x"));
+    void sharedDirectory() {
+        sharedDirectory = new SharedDirectory("tether-it-dir-");
+        shared = sharedDirectory.path;
     }
 
     @AfterEach
     void removeIt() throws IOException {
-        try (Stream<Path> tree = Files.walk(shared)) {
-            for (Path p : tree.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
-                Files.deleteIfExists(p);
-            }
-        }
+        sharedDirectory.close();
     }
 
     @Test
@@ -108,8 +101,8 @@ class PrivateDirectoryIT {
         Path base = worldWritable(shared.resolve("base"));
         Path home = VICTIM.privateDir(shared.resolve("home"));
         VICTIM.privateDir(home.resolve(".cache"));
-        Path jar = OtherUser.publicCopy(Paths.get(ChildJvm.agentJar()), shared.resolve("tether-agent.jar"));
-        Path classes = OtherUser.publicCopy(Paths.get(ChildJvm.testClasses()), shared.resolve("classes"));
+        Path jar = sharedDirectory.agentJar();
+        Path classes = sharedDirectory.testClasses();
 
         Mark mark = marks.next();
         List<String> attack = new java.util.ArrayList<>(ATTACKER.prefix());

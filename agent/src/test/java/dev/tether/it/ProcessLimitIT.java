@@ -6,15 +6,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tether.it.fixtures.ExhaustsThreads;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -36,11 +30,9 @@ class ProcessLimitIT {
     void with_no_thread_to_spare_at_exit_the_tree_is_ended_before_the_jvm_exits() throws IOException {
         String why = OtherUser.unavailable();
         assumeTrue(why == null, why);
-        Path shared = Files.createTempDirectory(Paths.get("/tmp"), "tether-it-nproc-");
-        try {
-            Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxr-xr-x"));
-            Path jar = OtherUser.publicCopy(Paths.get(ChildJvm.agentJar()), shared.resolve("tether-agent.jar"));
-            Path classes = OtherUser.publicCopy(Paths.get(ChildJvm.testClasses()), shared.resolve("classes"));
+        try (SharedDirectory shared = new SharedDirectory("tether-it-nproc-")) {
+            Path jar = shared.agentJar();
+            Path classes = shared.testClasses();
             List<String> through = new java.util.ArrayList<>(List.of("prlimit", "--nproc=150", "--"));
             through.addAll(HOST.prefix());
             ChildJvm jvm = ChildJvm.of(Jdk.current(), marks.next()).withAgent("grace=500ms")
@@ -64,12 +56,6 @@ class ProcessLimitIT {
                 assertEquals(0, atExit, exit::describe);
             } finally {
                 mark.sweep();
-            }
-        } finally {
-            try (Stream<Path> tree = Files.walk(shared)) {
-                for (Path p : tree.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
-                    Files.deleteIfExists(p);
-                }
             }
         }
     }
