@@ -7,7 +7,9 @@
 #   spawn cost    SpawnCost: the same spawn, protected vs left alone (opt-out) vs left alone through the
 #                 launcher, alternated spawn by spawn in one JVM with the agent; again without it (control)
 #   shutdown      Shutdown: System.exit with 1,000 live groups until the JVM is gone; /proc must then
-#                 show every one of them gone
+#                 show every one of them gone; then SIGTERM with 1,000 children on the JDK's default
+#                 pipes, quiet and with 4 busy loops, against the JDK's own exit with the same
+#                 children (left running) and the program ending them itself (destroy, waitFor)
 #
 # usage: benchmark/run.sh [--long]
 #   default  start-up 40 runs per variant, first spawn 20, JMH 5 pairs of forks x 5 iterations of 1 s after
@@ -87,6 +89,10 @@ done
 step "steady spawn (JMH)" "${jdks[0]}" -cp "$jar" dev.tether.benchmark.spawn.SpawnLatency "${jmh[@]}"
 step "spawn cost, one JVM" "${jdks[0]}" -cp "$jar" dev.tether.benchmark.spawn.SpawnCost --rounds "$cost_rounds"
 step "shutdown" "${jdks[0]}" -cp "$jar" dev.tether.benchmark.shutdown.Shutdown --runs "$shutdown_runs"
+step "shutdown, piped, SIGTERM" "${jdks[0]}" -cp "$jar" dev.tether.benchmark.shutdown.Shutdown --runs "$shutdown_runs" \
+    --piped --sigterm
+step "shutdown, piped, SIGTERM, busy" "${jdks[0]}" -cp "$jar" dev.tether.benchmark.shutdown.Shutdown \
+    --runs "$shutdown_runs" --piped --sigterm --busy 4
 
 # ---- Summary, from the RESULT lines. ----
 declare -A result
@@ -124,6 +130,11 @@ row() { printf '%-28s %10s %12s %10s %15s   %s\n' "$@"; }
         "the method's own error (should be 0)"
     row "shutdown, 1000 groups (ms)" "$(get shutdown.none)*" "" "$(get shutdown.tether)" "" \
         "under 200; survivors: $(get shutdown.survivors | cut -d. -f1)"
+    for load in "" ".busy"; do
+        row "piped SIGTERM${load:+, busy} (ms)" "$(get shutdown.piped$load.sigterm.none)*" "" \
+            "$(get shutdown.piped$load.sigterm.tether)" "" \
+            "ended by the JDK itself: $(get shutdown.piped$load.sigterm.destroyed) ms"
+    done
     echo "* the JVM's exit with the same 1,000 children and no agent (they survive it);" \
         "with no child at all: $(get shutdown.floor) ms"
     echo "log: $log"

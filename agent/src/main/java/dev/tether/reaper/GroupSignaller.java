@@ -4,6 +4,7 @@ import dev.tether.nativeio.Pidfd;
 import dev.tether.nativeio.Syscalls;
 import dev.tether.proc.ProcScan;
 import dev.tether.proc.ProcStat;
+import dev.tether.proc.Doomed;
 import dev.tether.registry.ProcessGroup;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -83,13 +84,35 @@ public final class GroupSignaller {
      * @param zombies false: a group that answers through its pidfd counts as live even if only
      *        zombies answer (no look at /proc). A reaper polling a thousand dying groups every few
      *        milliseconds asks so, and the thorough question only now and then: zombie-only groups
-     *        exist only where no init reaps orphans.
+     *        exist only where no init reaps orphans. Groups with a pidfd are always asked the thorough
+     *        question at every call: while their leader runs it costs no /proc read (see leaderState),
+     *        and a group whose processes have all exited counts as empty at once, whether or not the
+     *        JDK has reaped its leader yet (with a thousand children ending, its reaper threads lag
+     *        far behind, and a group counted live for that reason would be escalated to SIGKILL).
      */
     public Set<ProcessGroup> emptyGroups(Collection<ProcessGroup> groups, boolean zombies) {
         Set<ProcessGroup> empty = new HashSet<>();
         List<ProcessGroup> answering = new ArrayList<>();
+        List<ProcessGroup> leaderExited = new ArrayList<>();
         List<ProcessGroup> unproven = new ArrayList<>();
         for (ProcessGroup group : groups) {
+            LeaderState leader = group.ownGroup() && pidfdGroups
+                    ? group.withPidfd(this::leaderState) : LeaderState.UNKNOWN;
+            if (leader == LeaderState.RUNNING) {
+                continue;
+            }
+            if (leader == LeaderState.GROUP_EMPTY) {
+                empty.add(group);
+                continue;
+            }
+            if (leader == LeaderState.EXITED_GROUP_ANSWERS) {
+                // The JDK may not have reaped the leader yet: a zombie in the group answers signal 0,
+                // so /proc decides, in one pass for all such groups.
+                if (proc) {
+                    leaderExited.add(group);
+                }
+                continue;
+            }
             if (proc && !pidfdGroups && group.ownGroup()) {
                 // Without pidfds, probing a group whose leader is gone proves ownership with a pass
                 // over /proc per group (a prune of 64 groups cost ~150 ms): one pass below serves all.
@@ -109,12 +132,18 @@ public final class GroupSignaller {
                 answering.add(group);
             }
         }
-        if (proc && !(answering.isEmpty() && unproven.isEmpty())) {
+        if (proc && !(answering.isEmpty() && leaderExited.isEmpty() && unproven.isEmpty())) {
             // Only a look at the members' states tells a group of zombies from a live one.
             Set<Integer> ids = new HashSet<>();
             answering.forEach(g -> ids.add(g.pgid()));
+            leaderExited.forEach(g -> ids.add(g.pgid()));
             unproven.forEach(g -> ids.add(g.pgid()));
             Map<Integer, List<ProcStat>> live = ProcScan.liveMembers(ids);
+            for (ProcessGroup group : leaderExited) {
+                if (!live.containsKey(group.pgid())) {
+                    empty.add(group);
+                }
+            }
             for (ProcessGroup group : answering) {
                 if (!live.containsKey(group.pgid()) && !leaderNotYetInItsGroup(group)) {
                     empty.add(group);
@@ -127,6 +156,55 @@ public final class GroupSignaller {
             }
         }
         return empty;
+    }
+
+    /** What a group still counted live at the end of the grace period needs. */
+    public enum Escalation {
+        /** SIGKILL: a member may be running that SIGTERM did not end. */
+        KILL,
+        /** None: its leader is running but already doomed (see Doomed): the exit only waits for the CPU. */
+        DYING,
+        /** None yet: its leader has exited since it was last looked at; the next look at /proc decides. */
+        LEADER_EXITED
+    }
+
+    /** Only with a pidfd, which says whether the leader has exited (so that its pid is still the leader's). */
+    public Escalation beforeKill(ProcessGroup group) {
+        if (!group.ownGroup() || !pidfdGroups || !proc) {
+            return Escalation.KILL;
+        }
+        return group.withPidfd(fd -> {
+            if (fd < 0) {
+                return Escalation.KILL;
+            }
+            if (Pidfd.exited(fd)) {
+                return Escalation.LEADER_EXITED;
+            }
+            return Doomed.process(group.pgid()) ? Escalation.DYING : Escalation.KILL;
+        });
+    }
+
+    /** What a group's pidfd tells of it without a look at /proc. */
+    private enum LeaderState {
+        /** No pidfd: ask the slow way. */
+        UNKNOWN,
+        /** The leader has not exited: the group has a live member (or will, in FORK mode, once it calls setpgid). */
+        RUNNING,
+        /** The leader has exited and the group answers signal 0: zombies only, or live members too. */
+        EXITED_GROUP_ANSWERS,
+        /** The leader has exited and nobody in the group answers. */
+        GROUP_EMPTY
+    }
+
+    private LeaderState leaderState(int pidfd) {
+        if (pidfd < 0) {
+            return LeaderState.UNKNOWN;
+        }
+        if (!Pidfd.exited(pidfd)) {
+            return LeaderState.RUNNING;
+        }
+        return send(pidfd, 0, Pidfd.SIGNAL_PROCESS_GROUP) ? LeaderState.EXITED_GROUP_ANSWERS
+                : LeaderState.GROUP_EMPTY;
     }
 
     private boolean leaderAliveInGroup(ProcessGroup group) {

@@ -5,7 +5,9 @@ import dev.tether.registry.ProcessGroup;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -38,7 +40,8 @@ public final class Reaper {
             }
         }
         int terminated = live.size();
-        int killed = 0;
+        Set<ProcessGroup> killed = new HashSet<>();
+        Set<ProcessGroup> leaderExited = new HashSet<>();
         long killAt = start + grace.toNanos();
         long poll = FIRST_POLL_NANOS;
         while (true) {
@@ -48,15 +51,23 @@ public final class Reaper {
                 break;
             }
             if (now - killAt >= 0) {
-                killed = Math.max(killed, live.size());
                 for (ProcessGroup group : live) {
-                    signaller.signal(group, Signals.KILL);
+                    // On a crowded machine a group can end on SIGTERM and still be counted live: its
+                    // doomed leader waits for the CPU to run its exit, or exited after the last look.
+                    // It did not need SIGKILL, and gets none; a group whose leader exited gets it only
+                    // if the next look still finds a live member.
+                    GroupSignaller.Escalation needs = signaller.beforeKill(group);
+                    if (needs == GroupSignaller.Escalation.KILL
+                            || (needs == GroupSignaller.Escalation.LEADER_EXITED && !leaderExited.add(group))) {
+                        signaller.signal(group, Signals.KILL);
+                        killed.add(group);
+                    }
                 }
             }
             LockSupport.parkNanos(Math.min(poll, Math.max(killAt - now, FIRST_POLL_NANOS)));
             poll = Math.min(poll * 2, MAX_POLL_NANOS);
         }
-        return new Outcome(terminated, killed, live, Duration.ofNanos(System.nanoTime() - start));
+        return new Outcome(terminated, killed.size(), live, Duration.ofNanos(System.nanoTime() - start));
     }
 
     /** Signals nothing: waits until every group is empty or {@code deadlineNanos} (System.nanoTime) has passed. */

@@ -12,6 +12,7 @@ public final class Pidfd {
     private static final long SYS_PIDFD_OPEN = 434;
     /** Signal the process group whose id is the pidfd's pid (include/uapi/linux/pidfd.h, Linux 6.9). */
     public static final long SIGNAL_PROCESS_GROUP = 1L << 2;
+    private static final int POLLIN = 1;
 
     private Pidfd() {
     }
@@ -24,6 +25,15 @@ public final class Pidfd {
     public static int open(int pid) {
         long fd = Syscalls.syscall(SYS_PIDFD_OPEN, pid, 0, 0, 0);
         return fd < 0 ? -Syscalls.errno() : (int) fd;
+    }
+
+    /**
+     * Whether the pidfd's process has exited, reaped or not: a pidfd polls readable once it has
+     * (pidfd_open(2)); a zombie runs nothing, and where no init reaps orphans it stays one for good.
+     */
+    public static boolean exited(int pidfd) {
+        int[] pollfd = {pidfd, POLLIN};
+        return Syscalls.poll(pollfd, 1, 0) > 0 && ((pollfd[1] >>> 16) & POLLIN) != 0;
     }
 
     /** Sends {@code signal} (0 only checks) to the pidfd's process, or with the flag to its group; 0 or minus errno. */

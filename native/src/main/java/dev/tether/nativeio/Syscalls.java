@@ -52,6 +52,12 @@ public final class Syscalls {
     /** tcgetpgrp(3): the foreground process group of the terminal on {@code fd}. */
     public static native int tcgetpgrp(int fd);
 
+    /**
+     * poll(2); {@code fds} holds struct pollfd as int pairs: {fd, events | revents << 16} (little-endian
+     * layout of {int fd; short events; short revents;}: x86_64 and aarch64).
+     */
+    public static native int poll(int[] fds, long nfds, int timeout);
+
     /** waitpid(2); {@code status} may be null. */
     public static native int waitpid(int pid, int[] status, int options);
 
