@@ -45,8 +45,8 @@ final class Protection {
     private final GroupRegistry registry;
     private final TerminalPolicy terminal;
     private final StartTimes startTimes = StartTimes.forThisSystem(Platform.isLinux());
-    /** A pidfd at or above this number is not kept (see openPidfd). */
-    private final int pidfdCeiling = pidfdCeiling();
+    /** A pidfd at or above this number is not kept (see openPidfd): half the descriptor limit. */
+    private final int pidfdCeiling;
     private volatile boolean pidfdsShort;
     private Watchdog watchdog;
     /** Strict mode only. */
@@ -58,7 +58,12 @@ final class Protection {
         this.resolver = new ProgramResolver(System.getenv("PATH"));
         this.pidfds = pidfds;
         this.signaller = signaller;
-        this.registry = new GroupRegistry(signaller::emptyGroups, this::dropped);
+        int descriptors = descriptorLimit();
+        this.pidfdCeiling = descriptors / 2;
+        // As many finished children's pidfds as 1/16 of the limit, 8 to 64: under ulimit -n 64 the
+        // registry prunes every 8 spawns; with a common limit every 64, as cheap as before.
+        this.registry = new GroupRegistry(signaller::emptyGroups, this::dropped,
+                Math.max(8, Math.min(64, descriptors / 16)));
     }
 
     /**
@@ -295,14 +300,14 @@ final class Protection {
         return Math.max(fd, -1);
     }
 
-    /** Half the descriptor limit (the JVM raises its soft limit to the hard one at start-up, -XX:+MaxFDLimit). */
-    private static int pidfdCeiling() {
+    /** The descriptor limit (the JVM raises its soft limit to the hard one at start-up, -XX:+MaxFDLimit). */
+    private static int descriptorLimit() {
         long[] limits = new long[2];
         if (!Platform.isLinux() || LinuxSyscalls.getrlimit(LinuxSyscalls.RLIMIT_NOFILE, limits) != 0 || limits[0] < 0
-                || limits[0] / 2 > Integer.MAX_VALUE) {
+                || limits[0] > Integer.MAX_VALUE) {
             return Integer.MAX_VALUE;
         }
-        return (int) (limits[0] / 2);
+        return (int) limits[0];
     }
 
     void destroy(int pid, boolean force) {

@@ -200,11 +200,12 @@ public final class GroupSignaller {
         if (pidfd < 0) {
             return LeaderState.UNKNOWN;
         }
-        if (!Pidfd.exited(pidfd)) {
-            return LeaderState.RUNNING;
+        // The group first: when pruning, most groups have ended and been reaped, and one system
+        // call says so (ESRCH); only a group that answers needs the second.
+        if (!send(pidfd, 0, Pidfd.SIGNAL_PROCESS_GROUP)) {
+            return LeaderState.GROUP_EMPTY;
         }
-        return send(pidfd, 0, Pidfd.SIGNAL_PROCESS_GROUP) ? LeaderState.EXITED_GROUP_ANSWERS
-                : LeaderState.GROUP_EMPTY;
+        return Pidfd.exited(pidfd) ? LeaderState.EXITED_GROUP_ANSWERS : LeaderState.RUNNING;
     }
 
     private boolean leaderAliveInGroup(ProcessGroup group) {

@@ -17,18 +17,17 @@ import java.util.function.Function;
  *
  * <p>Memory and descriptors follow live groups, not spawns: once the map has doubled since the last
  * prune, the next record drops every group found empty, so the cost per spawn is amortised O(1) and
- * the map never holds more than twice the live groups (plus a small floor). Each group holds a
- * pidfd until it is dropped, and descriptors are the host's too: with a floor of 64, a JVM under
- * {@code ulimit -n 64} ran out of them after 47 finished children. A floor of 8 costs no more per
- * spawn (each group is still checked about once before it is dropped) and keeps at most 8
- * descriptors of finished children.
+ * the map never holds more than twice the live groups (plus a floor). Each group holds a pidfd
+ * until it is dropped, and descriptors are the host's too: with a floor of 64, a JVM under
+ * {@code ulimit -n 64} ran out of them after 47 finished children. The floor is the caller's: a
+ * prune every 8 spawns instead of every 64 cost each later spawn some 17 us here (SpawnCost), so
+ * it is small only where descriptors are few.
  *
  * <p>Closing (at shutdown) and recording race safely: {@link #record} publishes the group before it
  * reads {@code closed}, and {@link #close} sets {@code closed} before it takes its snapshot, so a
  * group is either in the snapshot or its recorder is told to stop it at once.
  */
 public final class GroupRegistry {
-    private static final int PRUNE_FLOOR = 8;
     /** A spawn takes well under a millisecond; this only bounds a wait for one that failed unseen. */
     private static final long IN_FLIGHT_PATIENCE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
@@ -36,18 +35,23 @@ public final class GroupRegistry {
     private final Function<Collection<ProcessGroup>, Set<ProcessGroup>> findEmpty;
     private final Consumer<List<ProcessGroup>> dropped;
     private final Object pruning = new Object();
+    private final int pruneFloor;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean closed;
-    private int pruneAt = PRUNE_FLOOR;
+    private int pruneAt;
 
     /**
      * @param dropped told of the groups the registry lets go of (to close their pidfds, tell the
      *        watchdog), all of one prune at once
+     * @param pruneFloor prune at least this often (in groups recorded): the most descriptors of
+     *        finished children it keeps
      */
     public GroupRegistry(Function<Collection<ProcessGroup>, Set<ProcessGroup>> findEmpty,
-            Consumer<List<ProcessGroup>> dropped) {
+            Consumer<List<ProcessGroup>> dropped, int pruneFloor) {
         this.findEmpty = findEmpty;
         this.dropped = dropped;
+        this.pruneFloor = pruneFloor;
+        this.pruneAt = pruneFloor;
     }
 
     /** @return false if shutdown has already taken its snapshot: the caller must stop the group itself. */
@@ -89,7 +93,7 @@ public final class GroupRegistry {
             if (!removed.isEmpty()) {
                 dropped.accept(removed);
             }
-            pruneAt = Math.max(PRUNE_FLOOR, 2 * groups.size());
+            pruneAt = Math.max(pruneFloor, 2 * groups.size());
         }
     }
 

@@ -20,7 +20,7 @@ class GroupRegistryTest {
             }
         });
         return empty;
-    }, groups -> groups.forEach(group -> closed.add(group.pgid())));
+    }, groups -> groups.forEach(group -> closed.add(group.pgid())), 8);
 
     private static ProcessGroup group(int pgid) {
         return new ProcessGroup(pgid, true, 1, 1000 + pgid, "cmd");
