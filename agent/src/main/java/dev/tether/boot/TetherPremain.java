@@ -6,9 +6,10 @@ import java.lang.instrument.Instrumentation;
  * Stage one of the agent: the only Tether code on the host's class path.
  *
  * <p>{@code -javaagent} appends the agent jar to the application class path, so anything at the top
- * of the jar is visible to the host. This class therefore does nothing but open its own jar, create
- * the isolating loader for everything under {@code tether/inst/} (Tether, ByteBuddy, SLF4J, JNA) and
- * hand over. No static state beyond the one-agent guard, no logging.
+ * of the jar is visible to the host. This class therefore does nothing but guard against a second
+ * copy and call {@link IsolatingClassLoader#startStageTwo}, which opens the jar, creates the isolating
+ * loader for everything under {@code tether/inst/} (Tether, ByteBuddy, SLF4J, JNA) and hands over,
+ * inside a try: any failure there is one line. No static state beyond the one-agent guard, no logging.
  */
 public final class TetherPremain {
 
