@@ -36,7 +36,7 @@ public final class SpawnHooks {
     private OrphanReaper orphanReaper;
     private final ThreadLocal<Spawn> current = new ThreadLocal<>();
     private final ThreadLocal<Boolean> activating = new ThreadLocal<>();
-    private volatile Protection protection;
+    private volatile Children children;
     private volatile boolean unavailable;
     /** Set by the JVM's last shutdown step: every hook has run, the JVM halts next. */
     private volatile boolean sealed;
@@ -93,25 +93,22 @@ public final class SpawnHooks {
         if (spared && !options.strict()) {
             return cmd; // nothing to remember: not in a group of its own, not recorded
         }
-        Protection active = protection();
+        Children active = children();
         if (active == null) {
             return cmd;
         }
         if (spared) {
-            begin(active, Route.SPARED, cmd[0]); // strict mode must not take it for an escapee
+            begin(active, Route.SPARED, false); // strict mode must not take it for an escapee
             return cmd;
         }
-        if (active.sharesForegroundTerminal(redirects)) {
-            begin(active, Route.JVM_GROUP, cmd[0]);
-            return cmd;
-        }
+        boolean sameGroup = active.sharesForegroundTerminal(redirects);
         if (launchMechanism != null && "POSIX_SPAWN".equals(launchMechanism.toString())) {
-            begin(active, Route.HELPER, cmd[0]);
+            begin(active, Route.HELPER, sameGroup);
             return cmd;
         }
-        String[] wrapped = active.wrap(cmd, dir);
+        String[] wrapped = active.wrap(cmd, dir, sameGroup);
         if (wrapped != cmd) {
-            begin(active, Route.LAUNCHER, cmd[0]);
+            begin(active, Route.LAUNCHER, sameGroup);
         }
         return wrapped;
     }
@@ -123,7 +120,7 @@ public final class SpawnHooks {
         }
         return AccessController.doPrivileged((PrivilegedAction<byte[]>) () -> {
             try {
-                return protection.helperFor(jdkHelper);
+                return children.helperFor(jdkHelper, spawn.sameGroup);
             } catch (Exception e) {
                 forget();
                 disable("cannot stand in for the JDK's spawn helper", e);
@@ -140,22 +137,20 @@ public final class SpawnHooks {
         if (spawn != null) {
             current.remove();
             try {
-                AccessController.doPrivileged((PrivilegedAction<Void>) () -> {
-                    if (spawn.route == Route.SPARED) {
-                        protection.spare(pid);
-                    } else {
-                        protection.record(pid, spawn.route != Route.JVM_GROUP, spawn.program, spawn.clockBefore);
-                    }
-                    return null;
-                });
+                if (spawn.route == Route.SPARED) {
+                    AccessController.doPrivileged((PrivilegedAction<Void>) () -> {
+                        children.spare(pid);
+                        return null;
+                    });
+                }
             } finally {
-                protection.spawned();
+                children.spawned(); // the child registered itself before its exec, so before start() returns
             }
         }
     }
 
     public void destroying(int pid, boolean force) {
-        Protection active = protection;
+        Children active = children;
         if (active != null) {
             AccessController.doPrivileged((PrivilegedAction<Void>) () -> {
                 active.destroy(pid, force);
@@ -165,36 +160,35 @@ public final class SpawnHooks {
     }
 
     /** From here until started() (or the next command() on this thread) the spawn counts as in flight. */
-    private void begin(Protection active, Route route, String program) {
+    private void begin(Children active, Route route, boolean sameGroup) {
         active.spawning();
-        current.set(new Spawn(route, program, active.clockBeforeFork()));
+        current.set(new Spawn(route, sameGroup));
     }
 
     private void forget() {
         if (current.get() != null) {
             current.remove();
-            protection.spawned();
+            children.spawned();
         }
     }
 
-    private Protection protection() {
-        Protection active = protection;
+    private Children children() {
+        Children active = children;
         if (active != null) {
             return active;
         }
         synchronized (this) {
-            if (protection == null && !unavailable) {
+            if (children == null && !unavailable) {
                 activating.set(Boolean.TRUE);
                 try {
-                    NativeModule.define(resources);
-                    protection = Protection.activate(options, resources, this::reapOrphans, this::seal);
+                    children = Activation.activate(options, resources, this::reapOrphans, this::seal);
                 } catch (Throwable t) {
                     disable("cannot protect this JVM's child processes", t);
                 } finally {
                     activating.remove();
                 }
             }
-            return protection;
+            return children;
         }
     }
 
@@ -206,7 +200,7 @@ public final class SpawnHooks {
      */
     private void seal() {
         sealed = true;
-        Protection active = protection;
+        Children active = children;
         if (active != null) {
             active.awaitSpawnsInFlight();
         }
@@ -225,29 +219,25 @@ public final class SpawnHooks {
         }
     }
 
-    /** How a child gets where Tether can find it again. */
+    /** How a child gets to the keeper. */
     private enum Route {
-        /** POSIX_SPAWN: the launcher stands in for jspawnhelper and puts the child in a new group. */
+        /** POSIX_SPAWN: the launcher stands in for jspawnhelper, puts the child in a new group, registers it. */
         HELPER,
-        /** FORK, VFORK: the command runs through the launcher, which puts it in a new group. */
+        /** FORK, VFORK: the command runs through the launcher, which does the same. */
         LAUNCHER,
-        /** The child shares the JVM's foreground terminal: it stays in the JVM's group, recorded as a process. */
-        JVM_GROUP,
-        /** Excluded, or opted out (strict mode only: remembered so that it is not taken for an escapee). */
+        /** Excluded, or opted out (strict mode only: named to the keeper so that it is not taken for an escapee). */
         SPARED
     }
 
     /** The decision taken in {@link #command} for the spawn in progress on this thread. */
     private static final class Spawn {
         final Route route;
-        final String program;
-        /** Protection.clockBeforeFork(), taken in command(): before the JDK forks. */
-        final long clockBefore;
+        /** The child shares the JVM's foreground terminal: the launcher's form that keeps the JVM's group. */
+        final boolean sameGroup;
 
-        Spawn(Route route, String program, long clockBefore) {
+        Spawn(Route route, boolean sameGroup) {
             this.route = route;
-            this.program = program;
-            this.clockBefore = clockBefore;
+            this.sameGroup = sameGroup;
         }
     }
 }

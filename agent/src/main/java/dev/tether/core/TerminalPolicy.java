@@ -1,6 +1,9 @@
 package dev.tether.core;
 
-import dev.tether.nativeio.Syscalls;
+import dev.tether.proc.ProcStat;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * Which children must stay in the JVM's process group because of the terminal.
@@ -25,9 +28,13 @@ final class TerminalPolicy {
         if (redirects == null) {
             return false;
         }
+        ProcStat self = null;
         for (int fd = 0; fd < STANDARD_STREAMS && fd < redirects.length; fd++) {
-            if (redirects[fd] == ProcessBuilder.Redirect.INHERIT && jvmInForegroundOf(fd)) {
-                return true;
+            if (redirects[fd] == ProcessBuilder.Redirect.INHERIT) {
+                self = self != null ? self : ProcStat.self();
+                if (inForegroundOf(self, fd)) {
+                    return true;
+                }
             }
         }
         return false;
@@ -35,19 +42,30 @@ final class TerminalPolicy {
 
     /** Whether the JVM's group is the foreground group of the terminal on any standard stream. */
     boolean jvmInForeground() {
+        ProcStat self = ProcStat.self();
         for (int fd = 0; fd < STANDARD_STREAMS; fd++) {
-            if (jvmInForegroundOf(fd)) {
+            if (inForegroundOf(self, fd)) {
                 return true;
             }
         }
         return false;
     }
 
-    private boolean jvmInForegroundOf(int fd) {
-        if (Syscalls.isatty(fd) != 1) {
+    /**
+     * What isatty(fd) and tcgetpgrp(fd) == getpgrp() say, from /proc and without JNA: the stream is
+     * the JVM's controlling terminal (the device it names is /proc/self/stat's tty_nr; tcgetpgrp(3)
+     * fails with ENOTTY for any other terminal), and that terminal's foreground group (tpgid) is
+     * the JVM's (proc(5)).
+     */
+    private static boolean inForegroundOf(ProcStat self, int fd) {
+        if (self == null || self.ttyNr == 0 || self.tpgid != self.pgid) {
             return false;
         }
-        int foreground = Syscalls.tcgetpgrp(fd);
-        return foreground >= 0 && foreground == Syscalls.getpgrp();
+        try {
+            Object device = Files.getAttribute(Path.of("/proc/self/fd/" + fd), "unix:rdev");
+            return device instanceof Long && ((Long) device).intValue() == self.ttyNr;
+        } catch (IOException | RuntimeException e) {
+            return false; // closed, or no "unix" attribute view
+        }
     }
 }

@@ -22,52 +22,60 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The native launcher (and the watchdog) on disk: extracted at the first spawn into a fresh private directory
- * (random name, mode 0700, created by this JVM, so never a predictable shared path), and compared
- * byte for byte with the copy inside the agent jar before it is used.
+ * The native launcher and the keeper on disk: extracted at the first spawn into a fresh private
+ * directory (random name, mode 0700, created by this JVM, so never a predictable shared path), and
+ * compared byte for byte with the copies inside the agent jar before they are used.
  *
- * <p>Layout: {@code tether-launcher} (the binary), {@code jspawnhelper} (a link to it: the name
- * selects the launcher's jspawnhelper form) and {@code jspawnhelper.jdk} (a link to the JDK's own
- * helper, made when the JDK first names it).
+ * <p>Layout: {@code tether-launcher} (the binary), links to it whose names select its forms
+ * ({@code tether-launcher-samegroup}, {@code jspawnhelper}, {@code jspawnhelper-samegroup}),
+ * {@code jspawnhelper.jdk} (a link to the JDK's own helper, made when the JDK first names it),
+ * {@code tether-keeper}, and the keeper's two sockets once it runs (see native/src/main/c).
  */
 public final class LauncherFiles {
     private static final String LAUNCHER = "tether-launcher";
-    private static final String WATCHDOG = "tether-watchdog";
+    private static final String KEEPER = "tether-keeper";
     private static final String HELPER = "jspawnhelper";
+    /** The suffix of the launcher's names that keep the child in the JVM's group. */
+    private static final String SAME_GROUP = "-samegroup";
+    /** The longest name in the directory that is a socket's (sun_path: 108 bytes with the NUL, unix(7)). */
+    private static final String LONGEST_SOCKET = "keeper.reg";
+    private static final int SUN_PATH = 108;
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
     private static final int MAX_NAME_ATTEMPTS = 100;
 
     private final Path dir;
     private final String launcher;
+    private final String sameGroupLauncher;
     private final byte[] helperCString;
-    private String watchdog;
-    private String libraryDir;
+    private final byte[] sameGroupHelperCString;
+    private String keeper;
     private byte[] linkedJdkHelper;
 
     private LauncherFiles(Path dir) {
         this.dir = dir;
         this.launcher = dir.resolve(LAUNCHER).toString();
+        this.sameGroupLauncher = launcher + SAME_GROUP;
         this.helperCString = cString(dir.resolve(HELPER).toString());
+        this.sameGroupHelperCString = cString(dir.resolve(HELPER + SAME_GROUP).toString());
     }
 
-    /**
-     * @param library a native library resource to place next to the launcher (JNA's jnidispatch), or null
-     * @throws IOException with a reason a user can act on, when no directory can hold a runnable launcher.
-     */
-    public static LauncherFiles extract(ClassLoader resources, String library) throws IOException {
+    /** @throws IOException with a reason a user can act on, when no directory can hold a runnable launcher. */
+    public static LauncherFiles extract(ClassLoader resources) throws IOException {
         String platform = NativePlatform.current();
         if (platform == null) {
             throw new IOException("no launcher for " + System.getProperty("os.name") + "/" + System.getProperty("os.arch"));
         }
         byte[] binary = readResource(resources, "dev/tether/native/" + platform + "/" + LAUNCHER);
-        byte[] watchdog = readOptionalResource(resources, "dev/tether/native/" + platform + "/" + WATCHDOG);
-        byte[] libraryBytes = library == null ? null : readOptionalResource(resources, library);
+        byte[] keeper = readResource(resources, "dev/tether/native/" + platform + "/" + KEEPER);
         List<String> tried = new ArrayList<>();
         int user = SafeBase.fileUser();
         for (Path base : candidateBases()) {
             Path dir = null;
             try {
                 Path real = base.toRealPath(); // every later path is resolved from here: no link to swap
+                if (real.toString().length() + "/tether-0123456789abc/".length() + LONGEST_SOCKET.length() >= SUN_PATH) {
+                    throw new IOException("too long a path for the keeper's sockets (unix(7): 107 bytes)");
+                }
                 if (user >= 0) {
                     refuseUnsafe(real, user); // before anything is created there
                     dir = createPrivateDir(real);
@@ -83,13 +91,7 @@ public final class LauncherFiles {
                 }
                 LauncherFiles files = new LauncherFiles(dir);
                 files.install(binary);
-                if (watchdog != null) {
-                    files.watchdog = files.installExecutable(WATCHDOG, watchdog).toString();
-                }
-                if (libraryBytes != null) {
-                    files.installExecutable(library.substring(library.lastIndexOf('/') + 1), libraryBytes);
-                    files.libraryDir = files.dir.toString();
-                }
+                files.keeper = files.installExecutable(KEEPER, keeper).toString();
                 return files;
             } catch (IOException e) {
                 tried.add(base + " (" + e.getMessage() + ")");
@@ -100,31 +102,33 @@ public final class LauncherFiles {
         throw new IOException("cannot place the launcher in any of " + tried);
     }
 
-    /** The launcher's exec form: {@code tether-launcher PROGRAM ARGV0 [ARG...]}. */
-    public String launcher() {
-        return launcher;
+    /**
+     * The launcher's exec form: {@code tether-launcher PROGRAM ARGV0 [ARG...]}.
+     *
+     * @param sameGroup whether the child stays in the JVM's group (the form that skips setpgid)
+     */
+    public String launcher(boolean sameGroup) {
+        return sameGroup ? sameGroupLauncher : launcher;
     }
 
-    /** The watchdog ({@code tether-watchdog GRACE_MS JVM_SID [DIR]}, native/src/main/c/tether-watchdog.c), or null if this build has none. */
-    public String watchdog() {
-        return watchdog;
+    /** The keeper ({@code tether-keeper [-s] GRACE_MS JVM_SID DIR}, native/src/main/c/tether-keeper.c). */
+    public String keeper() {
+        return keeper;
     }
 
     /**
-     * The private directory, absolute: the watchdog removes it after a death that skips deleteOnExit,
+     * The private directory, absolute: the keeper removes it after a death that skips deleteOnExit,
      * the only trace on disk such a death would otherwise leave.
      */
     public String directory() {
         return dir.toAbsolutePath().toString();
     }
 
-    /** The directory holding the library given to {@link #extract}, or null if there was none. */
-    public String libraryDir() {
-        return libraryDir;
-    }
-
-    /** @return our helper's path as the C string the JDK passes to posix_spawn, linked to {@code jdkHelper}. */
-    public synchronized byte[] helperFor(byte[] jdkHelper) throws IOException {
+    /**
+     * @param sameGroup whether the child stays in the JVM's group
+     * @return our helper's path as the C string the JDK passes to posix_spawn, linked to {@code jdkHelper}.
+     */
+    public synchronized byte[] helperFor(byte[] jdkHelper, boolean sameGroup) throws IOException {
         if (linkedJdkHelper == null) {
             String target = new String(jdkHelper, 0, jdkHelper.length - 1, pathCharset());
             Path link = dir.resolve(HELPER + ".jdk");
@@ -132,14 +136,22 @@ public final class LauncherFiles {
             link.toFile().deleteOnExit();
             linkedJdkHelper = jdkHelper.clone();
         }
-        return Arrays.equals(linkedJdkHelper, jdkHelper) ? helperCString : jdkHelper;
+        if (!Arrays.equals(linkedJdkHelper, jdkHelper)) {
+            return jdkHelper;
+        }
+        return sameGroup ? sameGroupHelperCString : helperCString;
     }
 
     private void install(byte[] binary) throws IOException {
         installExecutable(LAUNCHER, binary);
-        Path helper = dir.resolve(HELPER);
-        Files.createSymbolicLink(helper, Paths.get(LAUNCHER));
-        helper.toFile().deleteOnExit();
+        for (String form : new String[] {LAUNCHER + SAME_GROUP, HELPER, HELPER + SAME_GROUP}) {
+            Path link = dir.resolve(form);
+            Files.createSymbolicLink(link, Paths.get(LAUNCHER));
+            link.toFile().deleteOnExit();
+        }
+        for (String socket : new String[] {"keeper.ctl", LONGEST_SOCKET}) {
+            dir.resolve(socket).toFile().deleteOnExit(); // the keeper's, once it runs
+        }
     }
 
     /**

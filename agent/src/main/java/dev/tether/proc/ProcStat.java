@@ -14,16 +14,41 @@ public final class ProcStat {
     public final int ppid;
     public final int pgid;
     public final int sid;
+    /** Field 7: the controlling terminal's device number, 0 if none. */
+    public final int ttyNr;
+    /** Field 8: the foreground process group of the controlling terminal, -1 if none. */
+    public final int tpgid;
     /** Field 22, in clock ticks since boot: with the pid it names one process for the life of the system. */
     public final long startTime;
 
-    private ProcStat(int pid, char state, int ppid, int pgid, int sid, long startTime) {
+    private ProcStat(int pid, char state, int ppid, int pgid, int sid, int ttyNr, int tpgid, long startTime) {
         this.pid = pid;
         this.state = state;
         this.ppid = ppid;
         this.pgid = pgid;
         this.sid = sid;
+        this.ttyNr = ttyNr;
+        this.tpgid = tpgid;
         this.startTime = startTime;
+    }
+
+    /** This JVM's own stat, through java.io (no JNA: it is read on the spawn path); null without /proc. */
+    public static ProcStat self() {
+        return readFile("/proc/self/stat", -1);
+    }
+
+    /** As {@link #read}, through java.io: for the rare reads of a JVM that has not loaded JNA. */
+    public static ProcStat readFile(int pid) {
+        return readFile("/proc/" + pid + "/stat", pid);
+    }
+
+    private static ProcStat readFile(String path, int pid) {
+        try (java.io.FileInputStream in = new java.io.FileInputStream(path)) {
+            String line = new String(in.readNBytes(STAT_MAX), StandardCharsets.ISO_8859_1);
+            return parse(pid >= 0 ? pid : Integer.parseInt(line.substring(0, line.indexOf(' '))), line);
+        } catch (java.io.IOException | RuntimeException gone) {
+            return null;
+        }
     }
 
     /**
@@ -63,8 +88,10 @@ public final class ProcStat {
         int ppid = (int) f.next();
         int pgid = (int) f.next();
         int sid = (int) f.next();
-        f.skip(15); // fields 7 to 21
-        return new ProcStat(pid, state, ppid, pgid, sid, f.next());
+        int ttyNr = (int) f.next();
+        int tpgid = (int) f.next();
+        f.skip(13); // fields 9 to 21
+        return new ProcStat(pid, state, ppid, pgid, sid, ttyNr, tpgid, f.next());
     }
 
     /** A zombie has exited and only waits to be reaped: it runs nothing and no signal reaches it. */

@@ -49,7 +49,7 @@ class AgentJarContentIT {
             "dev/tether/(.+/)?", // Tether's packages, and its launchers at dev/tether/native/<platform>/
             "dev/tether/(?!native/)([a-z0-9_]+/)+[A-Za-z0-9_$]+\\.class", // Tether's classes
             "dev/tether/native/[a-z0-9_-]+/tether-launcher", // the launcher, one per platform
-            "dev/tether/native/[a-z0-9_-]+/tether-watchdog", // the watchdog, one per platform
+            "dev/tether/native/[a-z0-9_-]+/tether-keeper", // the keeper, one per platform
             "dev/tether/shaded/(bytebuddy|slf4j)/.*", // relocated ByteBuddy and SLF4J (with any resources)
             "com/sun/jna/.*", // JNA, deliberately not relocated (its native library binds JNI names)
             "java/lang/TetherBridge(\\$Hooks)?\\.class", // defined into java.lang at run time
@@ -96,7 +96,7 @@ class AgentJarContentIT {
                     "dev/tether/boot/TetherPremain.class",
                     INST + "dev/tether/core/Agent.class",
                     INST + "dev/tether/native/linux-x86_64/tether-launcher",
-                    INST + "dev/tether/native/linux-x86_64/tether-watchdog",
+                    INST + "dev/tether/native/linux-x86_64/tether-keeper",
                     // ByteBuddy's own ASM, the part of ByteBuddy that weaves (the rest is left out: see agent/pom.xml)
                     INST + "dev/tether/shaded/bytebuddy/jar/asm/ClassWriter.class",
                     INST + "dev/tether/shaded/slf4j/LoggerFactory.class",

@@ -9,7 +9,7 @@ public enum Ending {
     SIGTERM("wait", 143, Signal.TERM),
     SIGINT("wait", 130, Signal.INT),
     SIGHUP("wait", 129, Signal.HUP),
-    /** No shutdown hook runs: the watchdog ends the tree. */
+    /** No shutdown hook runs: the keeper ends the tree. */
     SIGKILL("wait", 137, Signal.KILL),
     /** Runtime.halt(5), as Surefire ends a stuck fork: no shutdown hook runs either. */
     HALT_5("halt=5", 5, null);

@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Deaths that skip every shutdown hook — SIGKILL, Runtime.halt, -Xrs with SIGTERM, a crash — and a
- * SIGKILL to the outer of two nested JVMs with the agent: the watchdog ends the tree within the
+ * SIGKILL to the outer of two nested JVMs with the agent: the keeper ends the tree within the
  * grace period plus a second, and is gone itself afterwards, and so is the agent's private
  * directory (which such a death keeps from being deleted on exit). Without the agent the trees
  * survive.
@@ -63,7 +63,7 @@ class HardDeathIT {
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(Death.class)
-    void the_watchdog_ends_the_tree_when_the_jvm_dies_without_shutdown_hooks(Death death) {
+    void the_keeper_ends_the_tree_when_the_jvm_dies_without_shutdown_hooks(Death death) {
         Outcome outcome = die(death, true);
         assertEquals(death.exitCode, outcome.exit.exitCode, outcome::describe);
         assertEquals(List.of(), outcome.survivors, outcome::describe);
@@ -129,7 +129,7 @@ class HardDeathIT {
             trigger.accept(child);
             long died = System.nanoTime();
             JvmExit exit = child.awaitExit(UP);
-            // Everything marked, the watchdog included, must go; give it twice the allowed time to show it.
+            // Everything marked, the keeper included, must go; give it twice the allowed time to show it.
             Duration emptyAfter = Poll.until(CLEANUP.multipliedBy(2), () -> mark.liveExcept(jvmPid).isEmpty())
                     ? Duration.ofNanos(System.nanoTime() - died) : null;
             List<ProcessInfo> survivors = mark.liveExcept(jvmPid);
@@ -160,7 +160,7 @@ class HardDeathIT {
 
     private static List<ProcessInfo> tree(Mark mark, long jvmPid) {
         List<ProcessInfo> tree = new ArrayList<>(mark.liveExcept(jvmPid));
-        tree.removeIf(ProcessInfo::isWatchdog);
+        tree.removeIf(ProcessInfo::isKeeper);
         return tree;
     }
 

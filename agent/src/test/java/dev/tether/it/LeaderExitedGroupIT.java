@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * A group whose leader has exited but whose other members live on stays recorded and is cleaned:
  * the host runs {@code sh -c 'sleep 1000 & exit 0'} and waits for the shell to exit (the sleep,
  * re-parented, keeps the group), then spawns 200 {@code /bin/true} so that the registry prunes its
- * empty groups several times; when the JVM ends (normally, or by SIGKILL: the watchdog), the sleep
+ * empty groups several times; when the JVM ends (normally, or by SIGKILL: the keeper), the sleep
  * must be gone. Without the agent it survives.
  */
 @Timeout(120)
@@ -38,13 +38,13 @@ class LeaderExitedGroupIT {
     }
 
     /**
-     * As on a kernel without pidfds (before 5.3, or before 6.9 for groups): every prune must find the
-     * leaderless group alive through /proc, in one pass for all groups, and the exit must prove it ours.
+     * On a kernel without pidfds (before 5.3: the seccomp wrapper answers ENOSYS): every prune must find
+     * the leaderless group alive through /proc, and the exit must prove it ours by start time and session.
      */
     @Test
     void without_pidfds_too() {
-        ChildJvm jvm = ChildJvm.of(Jdk.current(), marks.next()).withAgent("grace=" + GRACE.toMillis() + "ms")
-                .env("TETHER_NO_PIDFD", "1");
+        ChildJvm jvm = LockedDownSystemsIT.Filter.KERNEL_BEFORE_5_3.applyTo(
+                ChildJvm.of(Jdk.current(), marks.next()).withAgent("grace=" + GRACE.toMillis() + "ms"));
         TreeOutcome o = TreeRun.of(jvm).fixture(LeaderExitsHost.class).tree(Tree.LEADER_EXITED).ending(Ending.SIGTERM)
                 .scenario("LEADER-EXITED SIGTERM, no pidfds").run();
         assertEquals(Ending.SIGTERM.exitCode, o.exit.exitCode, o::describe);
@@ -60,9 +60,9 @@ class LeaderExitedGroupIT {
         assertEquals(1, Trees.sleeps(o.survivors), o::describe);
     }
 
-    /** SIGKILL: no shutdown hook; the watchdog must end the group whose leader is long gone. */
+    /** SIGKILL: no shutdown hook; the keeper must end the group whose leader is long gone. */
     @Test
-    void the_watchdog_ends_a_group_that_outlived_its_leader() {
+    void the_keeper_ends_a_group_that_outlived_its_leader() {
         ChildJvm jvm = ChildJvm.of(Jdk.current(), marks.next()).withAgent("grace=" + GRACE.toMillis() + "ms");
         RunningJvm child = jvm.main(LeaderExitsHost.class, "pb", "wait", Tree.LEADER_EXITED.command).start();
         Mark mark = child.mark();

@@ -77,7 +77,7 @@ class OptionsIT {
     }
 
     @Test
-    void grace_over_one_day_stops_the_jvm_before_main_as_the_watchdog_would_refuse_it() {
+    void grace_over_one_day_stops_the_jvm_before_main_as_the_keeper_would_refuse_it() {
         assertRejected(agentArgs("grace=86401s"), "grace", "up to 1 day");
     }
 

@@ -48,7 +48,7 @@ class PrivateDirectoryIT {
             "    mkdir \"$d\" && touch \"$d/.attacker\"",
             "    printf '#!/bin/sh\\nid -u > %s/pwned\\nexit 1\\n' \"$base\" > \"$d/tether-launcher\"",
             "    chmod 755 \"$d/tether-launcher\" \"$d\"",
-            "    ln -s tether-launcher \"$d/jspawnhelper\"; ln -s tether-launcher \"$d/tether-watchdog\"",
+            "    ln -s tether-launcher \"$d/jspawnhelper\"; ln -s tether-launcher \"$d/tether-keeper\"",
             "    echo \"SWAPPED $d\"",
             "  done",
             "  sleep 0.01",
@@ -171,7 +171,7 @@ class PrivateDirectoryIT {
     void an_extraction_that_fails_part_way_leaves_no_directory_behind() throws IOException {
         Path tmp = Files.createDirectories(shared.resolve("tmp"));
         Path home = Files.createDirectories(shared.resolve("home/.cache")).getParent();
-        // RLIMIT_FSIZE: the 2 KB launcher fits, the watchdog (over 16 KB) does not (EFBIG, as a full disk
+        // RLIMIT_FSIZE: the 2 KB launcher fits, the keeper (over 16 KB) does not (EFBIG, as a full disk
         // fails a write part way; HotSpot ignores SIGXFSZ).
         ChildJvm jvm = ChildJvm.of(Jdk.current(), marks.next()).withAgent("grace=500ms")
                 .through("prlimit", "--fsize=16384", "--").jvmFlag("-XX:-UsePerfData")

@@ -35,8 +35,8 @@ public final class ProcessInfo {
         return pid + " ppid=" + ppid + " pgid=" + pgid + " " + state + " [" + cmdline + "]";
     }
 
-    /** Tether's watchdog: marked like the tree (it inherits the JVM's environment) but not part of it. */
-    public boolean isWatchdog() {
-        return cmdline.contains("tether-watchdog");
+    /** Tether's keeper: marked like the tree (it inherits the JVM's environment) but not part of it. */
+    public boolean isKeeper() {
+        return cmdline.contains("tether-keeper");
     }
 }

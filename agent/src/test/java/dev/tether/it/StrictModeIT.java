@@ -95,8 +95,8 @@ class StrictModeIT {
             long shellPgid = ProcessTable.read(shell).orElseThrow().pgid;
             ending.trigger(child);
             JvmExit exit = child.awaitExit(UP);
-            // The cleanup is over when the JVM has exited; only the watchdog may take a moment more.
-            Poll.until(UP, () -> mark.liveExcept(child.pid()).stream().noneMatch(ProcessInfo::isWatchdog));
+            // The cleanup is over when the JVM has exited; only the keeper may take a moment more.
+            Poll.until(UP, () -> mark.liveExcept(child.pid()).stream().noneMatch(ProcessInfo::isKeeper));
             List<ProcessInfo> left = tree(mark, child.pid());
             List<String> sleeps = left.stream().filter(p -> p.cmdline.startsWith("sleep "))
                     .map(p -> p.cmdline.substring("sleep ".length())).collect(Collectors.toCollection(TreeSet::new))
@@ -112,7 +112,7 @@ class StrictModeIT {
 
     private static List<ProcessInfo> tree(Mark mark, long jvm) {
         List<ProcessInfo> tree = mark.liveExcept(jvm);
-        tree.removeIf(ProcessInfo::isWatchdog);
+        tree.removeIf(ProcessInfo::isKeeper);
         return tree;
     }
 

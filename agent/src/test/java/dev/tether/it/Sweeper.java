@@ -10,13 +10,13 @@ import java.util.function.Predicate;
  * leaks a process whatever it did or however it failed. Signals through {@link ProcessHandle}, which
  * checks the start time, so a pid reused by a stranger is never hit.
  *
- * <p>Watchdogs last, and given a moment to end by themselves first (continued if a test stopped
- * one): a watchdog whose JVM is gone removes the agent's private directory on its way out, and one
+ * <p>Keepers last, and given a moment to end by themselves first (continued if a test stopped
+ * one): a keeper whose JVM is gone removes the agent's private directory on its way out, and one
  * killed with its JVM would leave it in the temporary directory, once per test.
  */
 final class Sweeper {
     private static final Duration SWEEP_TIMEOUT = Duration.ofSeconds(10);
-    private static final Duration WATCHDOGS_OWN_END = Duration.ofSeconds(3);
+    private static final Duration KEEPERS_OWN_END = Duration.ofSeconds(3);
 
     private Sweeper() {}
 
@@ -34,13 +34,13 @@ final class Sweeper {
     private static void sweepMatching(Predicate<String> entryMatches) {
         long self = ProcessHandle.current().pid();
         List<ProcessInfo> marked = ProcessTable.liveWithEnvironmentEntry(entryMatches);
-        List<ProcessInfo> watchdogs = new ArrayList<>(marked);
-        watchdogs.removeIf(p -> !p.isWatchdog());
-        if (!watchdogs.isEmpty()) {
-            marked.removeIf(p -> p.pid == self || p.isWatchdog());
+        List<ProcessInfo> keepers = new ArrayList<>(marked);
+        keepers.removeIf(p -> !p.isKeeper());
+        if (!keepers.isEmpty()) {
+            marked.removeIf(p -> p.pid == self || p.isKeeper());
             marked.forEach(p -> ProcessHandle.of(p.pid).ifPresent(ProcessHandle::destroyForcibly));
-            watchdogs.stream().filter(p -> p.state == 'T').forEach(Sweeper::resume);
-            Poll.until(WATCHDOGS_OWN_END, () -> watchdogs.stream().noneMatch(w -> ProcessTable.read(w.pid)
+            keepers.stream().filter(p -> p.state == 'T').forEach(Sweeper::resume);
+            Poll.until(KEEPERS_OWN_END, () -> keepers.stream().noneMatch(w -> ProcessTable.read(w.pid)
                     .filter(now -> now.startTime == w.startTime && !now.isZombie()).isPresent()));
         }
         // A fork loop can refill what was just killed: repeat until a scan finds nothing alive.

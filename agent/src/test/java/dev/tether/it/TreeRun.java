@@ -70,10 +70,10 @@ public final class TreeRun {
         return this;
     }
 
-    /** The marked processes but the JVM and the agent's watchdog (which must be gone at the end too). */
+    /** The marked processes but the JVM and the agent's keeper (which must be gone at the end too). */
     private static List<ProcessInfo> treeOf(Mark mark, long jvmPid) {
         List<ProcessInfo> tree = mark.liveExcept(jvmPid);
-        tree.removeIf(ProcessInfo::isWatchdog);
+        tree.removeIf(ProcessInfo::isKeeper);
         return tree;
     }
 

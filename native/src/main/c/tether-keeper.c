@@ -1,0 +1,1123 @@
+/*
+ * tether-keeper: the one process that holds, proves and ends the process groups of a JVM's
+ * children, for every way the JVM ends. The protocol and its rules: docs/keeper.md.
+ *
+ * Usage: tether-keeper [-s] GRACE_MS JVM_SID DIR
+ *   -s        strict mode: at "stop", also end the JVM's descendants that left the recorded groups
+ *   GRACE_MS  0..86400000: time between SIGTERM and SIGKILL, as the agent's grace option
+ *   JVM_SID   the JVM's session id: proof that a member of a leaderless group is ours where no
+ *             pidfd can name the group; 0 when its leader is outside the JVM's PID namespace
+ *   DIR       the agent's private directory (absolute, named tether-*, this user's, mode 0700),
+ *             which holds the launcher and this binary. The keeper binds two sockets in it:
+ *               DIR/keeper.reg  datagrams: each child registers itself there (the launcher, before
+ *                               it execs the real program), with a pidfd on itself (SCM_RIGHTS)
+ *               DIR/keeper.ctl  stream: the JVM's channel, taken by the first connection whose
+ *                               peer (SO_PEERCRED) is the JVM; then the name is removed, and a
+ *                               connected socket cannot be opened again through /proc (ENXIO)
+ *             After the JVM is gone, the keeper removes DIR and what is in it.
+ *
+ * The JVM (our parent: the JVM waits for this process) starts it at its first spawn. Everything that
+ * can fail happens before the fork; the parent then exits 0 and the child detaches with setsid(), out
+ * of reach of signals to the JVM's group or terminal. SIGHUP, SIGINT and SIGPIPE are ignored; SIGTERM
+ * ends the keeper alone (`kill <keeper>`: the groups stay alive).
+ *
+ * A registration (one datagram from the child itself, whose pid and uid the kernel attaches):
+ *   "g" or "j", optionally " START": the child leads a group of its own (g) or stays in the JVM's
+ *   group (j); START is its start time (field 22 of /proc/PID/stat), sent when it has no pidfd that
+ *   can name its group. Taken only from this user's processes whose parent is the JVM; a pidfd must
+ *   name the sender. Anything else is dropped with one line on stderr.
+ * The JVM's lines, each answered by one line, in order:
+ *   stop WAIT_MS      drain the registrations, wait up to WAIT_MS for the groups to end by themselves
+ *                     (a forwarded Ctrl-C), then SIGTERM and SIGCONT, grace, SIGKILL until empty;
+ *                     strict mode: then the escapees likewise. Answer "stopped GROUPS KILLED LEFT MS".
+ *                     From then on a registration is ended with SIGKILL at once.
+ *   signal PID SIG    the group of child PID (or the child and its descendants), SIG 2, 9 or 15
+ *                     ("ok"; Process.destroy)
+ *   interrupt         SIGINT to every group of its own ("ok"; a Ctrl-C the JVM forwards)
+ *   spare PID         strict mode: the JVM's child PID and what it starts are no escapees ("ok")
+ *   adopt PID START OWN   a child of the JVM registered by the JVM (a new keeper after one died),
+ *                     proven by START ("ok", or "refused")
+ *   list              "list" and one " PIDg" or " PIDj" per recorded entry
+ *   anything else     "error"
+ * The end of the channel, or the JVM's exit (a pidfd on it polls readable), without "stop" means
+ * the JVM died without its shutdown hooks (SIGKILL, halt, a crash, -Xrs): the keeper does what
+ * "stop" does, by itself. No pid or pgid of 0 or 1 is ever a target.
+ *
+ * Never a stranger: a group through the child's pidfd with PIDFD_SIGNAL_PROCESS_GROUP (Linux 6.9+),
+ * which names that group or nobody. Otherwise kill(-PID) only with proof from /proc: the leader
+ * alive with START, or, leader gone, every live member in session JVM_SID and started at or after
+ * START. No proof, no signal. macOS (no /proc, no pidfd): a group only while its leader is alive in it.
+ *
+ * Exit codes: the starting process (the one the JVM sees): 0 the keeper runs, detached; 1 it could
+ * not start (said on stderr); 2 usage error. The detached keeper (seen by init or a subreaper): 0
+ * every group ended; 3 some still had live members at GRACE_MS + 5 s.
+ *
+ * Its stderr is the JVM's only with the agent's log=debug: every line it writes is a degradation or
+ * a fault the host did not cause.
+ */
+#define _GNU_SOURCE /* syscall(2), struct ucred */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <stdint.h>
+#include <sys/ioctl.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#endif
+
+#define EXIT_START 1
+#define EXIT_USAGE 2
+#define EXIT_LEFT 3
+#define MAX_GRACE_MS 86400000ULL
+#define KILL_PATIENCE_NS 5000000000LL /* after SIGKILL only a process stuck in the kernel lingers */
+#define FIRST_POLL_NS 500000LL
+#define MAX_POLL_NS 20000000LL
+/* After draining the registrations the keeper does not look at them again for a while: a JVM
+ * spawning fast then wakes it in batches, not once per child (each wake-up is a context switch that,
+ * on a busy machine, preempts the very thread that spawns). But the queue holds only
+ * net.unix.max_dgram_qlen datagrams (10 on many systems; a full queue holds up the next child), so
+ * the pause is what fills it at 10,000 spawns a second: 100 us per datagram, at most 10 ms. The
+ * JVM's own lines are read at once; every one of them drains the registrations first. */
+#define PAUSE_PER_DATAGRAM_NS 100000LL
+#define MAX_PAUSE_NS 10000000LL
+static long long batch_pause_ns = 1000000LL;
+#define REG_NAME "keeper.reg"
+#define CTL_NAME "keeper.ctl"
+#define MAX_LINE 256
+
+struct entry {
+    pid_t pid;
+    unsigned long long start; /* 0: unknown (a pidfd stands in) */
+    int own, pidfd, live, killed;
+};
+
+static struct entry *entries;
+static size_t n_entries, cap_entries, prune_at = 64;
+static struct spared {
+    pid_t pid;
+    unsigned long long start;
+} *spared;
+static size_t n_spared, cap_spared;
+static pid_t jvm_sid, jvm_pid, self_pid;
+static uid_t self_uid;
+static int strict, stopped, jvm_pidfd = -1;
+static long long grace_ns;
+static const char *private_dir;
+
+/* One line on stderr in one write(2), so it cannot interleave with the JVM's output. */
+static void say(int err, const char *fmt, ...)
+{
+    char what[400], line[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    int n = snprintf(line, sizeof line, "tether-keeper: %s%s%s\n", what, err ? ": " : "", err ? strerror(err) : "");
+    if (n < 0 || write(STDERR_FILENO, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1) < 0) {
+        /* nowhere left to report it */
+    }
+}
+
+static void *grow(void *array, size_t *cap, size_t size)
+{
+    size_t n = *cap ? *cap * 2 : 64;
+    void *p = realloc(array, n * size);
+    if (p == NULL)
+        say(errno, "realloc");
+    else
+        *cap = n;
+    return p;
+}
+
+static void close_fd(int fd)
+{
+    if (fd >= 0 && close(fd) < 0)
+        say(errno, "close");
+}
+
+/* Parses decimal digits at *s, at most max, and advances *s past them. */
+static int number(const char **s, unsigned long long max, unsigned long long *out)
+{
+    const char *p = *s;
+    unsigned long long v = 0;
+    if (*p < '0' || *p > '9')
+        return 0;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        unsigned d = (unsigned)(*p - '0');
+        if (d > max || v > (max - d) / 10)
+            return 0;
+        v = v * 10 + d;
+    }
+    *out = v;
+    *s = p;
+    return 1;
+}
+
+static long long now_ns(void)
+{
+    struct timespec t = {0, 0};
+    if (clock_gettime(CLOCK_MONOTONIC, &t) < 0)
+        say(errno, "clock_gettime");
+    return t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+static void pause_ns(long long ns)
+{
+    struct timespec t = {.tv_sec = (time_t)(ns / 1000000000), .tv_nsec = (long)(ns % 1000000000)};
+    if (nanosleep(&t, NULL) < 0 && errno != EINTR)
+        say(errno, "nanosleep");
+}
+
+/* ---- What /proc says (Linux) ---- */
+
+struct proc {
+    pid_t pid, ppid, pgid, sid;
+    char state;
+    int mark;
+    unsigned long long start;
+};
+
+#ifdef __linux__
+/* Numbered alike on every architecture (new syscalls since Linux 5.1); glibc wraps them only in 2.36. */
+#define NR_PIDFD_SEND_SIGNAL 424
+#define NR_PIDFD_OPEN 434
+#define PIDFD_SIGNAL_PROCESS_GROUP (1U << 2) /* include/uapi/linux/pidfd.h, Linux 6.9 */
+
+static int have_pidfd, have_group_flag;
+static unsigned long long pidfd_limit = 1024 - 16; /* pidfds stop here: the /proc scan needs fds too */
+static struct proc *procs; /* the last scan of /proc, sorted by pid */
+static size_t n_procs, cap_procs;
+
+static int pidfd_signal(int fd, int sig, unsigned flags)
+{
+    return (int)syscall(NR_PIDFD_SEND_SIGNAL, fd, sig, NULL, flags);
+}
+
+/* /proc/PID/stat (proc(5)); 0 if the process is gone. */
+static int read_stat(pid_t pid, struct proc *p)
+{
+    char path[32], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0; /* ENOENT, ESRCH: it exited */
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close_fd(fd);
+    if (n <= 0)
+        return 0;
+    buf[n] = '\0';
+    /* The command (field 2) may contain spaces and ')': the fields resume after the last ')'. */
+    char *s = strrchr(buf, ')');
+    p->pid = pid;
+    p->mark = 0;
+    return s != NULL && sscanf(s, ") %c %d %d %d %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %llu",
+                               &p->state, &p->ppid, &p->pgid, &p->sid, &p->start) == 5;
+}
+
+static int by_pid(const void *a, const void *b)
+{
+    pid_t x = ((const struct proc *)a)->pid, y = ((const struct proc *)b)->pid;
+    return (x > y) - (x < y);
+}
+
+static void scan(void)
+{
+    n_procs = 0;
+    DIR *dir = opendir("/proc");
+    if (dir == NULL) {
+        say(errno, "/proc");
+        return;
+    }
+    struct dirent *d;
+    while ((errno = 0, d = readdir(dir)) != NULL) {
+        const char *s = d->d_name;
+        unsigned long long pid;
+        if (!number(&s, INT_MAX, &pid) || *s != '\0')
+            continue;
+        if (n_procs == cap_procs) {
+            void *p = grow(procs, &cap_procs, sizeof *procs);
+            if (p == NULL)
+                break;
+            procs = p;
+        }
+        n_procs += read_stat((pid_t)pid, &procs[n_procs]);
+    }
+    if (errno != 0)
+        say(errno, "readdir /proc");
+    if (closedir(dir) < 0)
+        say(errno, "closedir");
+    qsort(procs, n_procs, sizeof *procs, by_pid);
+}
+
+static struct proc *find(pid_t pid)
+{
+    struct proc key = {.pid = pid};
+    return n_procs ? bsearch(&key, procs, n_procs, sizeof *procs, by_pid) : NULL;
+}
+
+/* Zombies run nothing. Where PID 1 reaps no orphans they stay forever, and still answer kill(-pgid, 0). */
+static int live(const struct proc *p) { return p->state != 'Z' && p->state != 'X'; }
+
+/* The recorded process itself, alive: same pid and start time (the pair names one process per boot). */
+static struct proc *the_child(const struct entry *e)
+{
+    struct proc *p = find(e->pid);
+    return p != NULL && e->start != 0 && p->start == e->start && live(p) ? p : NULL;
+}
+
+/* A group is ours if its leader is the recorded one or, leader gone, every live member is in the
+ * JVM's session and no older than the leader (a stranger's group is in another session or younger). */
+static int ours(const struct entry *e)
+{
+    if (e->start == 0)
+        return 0; /* nothing to compare with */
+    struct proc *leader = find(e->pid);
+    if (leader != NULL)
+        return leader->start == e->start;
+    if (jvm_sid == 0)
+        return 0; /* the JVM's session leader is outside our PID namespace: no session to compare */
+    for (size_t i = 0; i < n_procs; i++)
+        if (procs[i].pgid == e->pid && live(&procs[i]) && (procs[i].sid != jvm_sid || procs[i].start < e->start))
+            return 0;
+    return 1;
+}
+
+/* Marks the live descendants of pid (parent links of the last scan); returns how many. */
+static size_t mark_below(pid_t pid)
+{
+    size_t marked = 0;
+    for (int changed = 1; changed;) {
+        changed = 0;
+        for (size_t i = 0; i < n_procs; i++) {
+            struct proc *p = &procs[i], *parent;
+            if (!p->mark && live(p) && (p->ppid == pid || ((parent = find(p->ppid)) && parent->mark))) {
+                p->mark = changed = 1;
+                marked++;
+            }
+        }
+    }
+    return marked;
+}
+
+static int group_by_pidfd(const struct entry *e) { return e->own && e->pidfd >= 0 && have_group_flag; }
+
+/* The entry's process (group 0) or group (1): through the pidfd when there is one, which the
+ * kernel resolves to that very process or group, or to no one. */
+static int signal_entry(const struct entry *e, int sig, int group)
+{
+    if (e->pid <= 1)
+        return 0; /* never kill(0 or -1, ...) nor init: no entry has such a pid, checked again here */
+    if (e->pidfd >= 0 && (!group || have_group_flag))
+        return pidfd_signal(e->pidfd, sig, group ? PIDFD_SIGNAL_PROCESS_GROUP : 0) == 0;
+    return kill(group ? -e->pid : e->pid, sig) == 0; /* ESRCH: nobody left; EPERM: not ours */
+}
+
+/* Sends sig (0: only asks) to what the entry names, if provably ours; 1 if it reached anyone.
+ * Needs a scan unless the group is named by a pidfd. */
+static int reach(const struct entry *e, int sig)
+{
+    if (group_by_pidfd(e))
+        return signal_entry(e, sig, 1);
+    if (!e->own) {
+        /* In the JVM's group: the process and the live descendants the ppid links show. Once it is
+         * gone its orphans are re-parented out of reach (strict mode finds them). */
+        if (the_child(e) == NULL)
+            return 0;
+        for (size_t i = 0; i < n_procs; i++)
+            procs[i].mark = 0;
+        mark_below(e->pid);
+        int reached = signal_entry(e, sig, 0);
+        for (size_t i = 0; i < n_procs; i++)
+            if (procs[i].mark && procs[i].pid > 1)
+                reached |= kill(procs[i].pid, sig) == 0;
+        return reached;
+    }
+    return ours(e) && signal_entry(e, sig, 1);
+}
+
+/* Whether a live (not zombie) process is left in what the entry names. Needs a scan. */
+static int alive(const struct entry *e)
+{
+    if (!reach(e, 0))
+        return 0;
+    if (!e->own)
+        return 1; /* reach counted live processes only */
+    for (size_t i = 0; i < n_procs; i++)
+        if (procs[i].pgid == e->pid && live(&procs[i]))
+            return 1;
+    return 0;
+}
+
+#else /* no /proc, no pidfd (macOS) */
+
+static void scan(void) {}
+static int read_stat(pid_t pid, struct proc *p)
+{
+    (void)pid, (void)p;
+    return 0;
+}
+static int group_by_pidfd(const struct entry *e)
+{
+    (void)e;
+    return 0;
+}
+/* A group is ours only while its leader is alive in it (getpgid(2)). A child in the JVM's group
+ * cannot be told from a stranger that reused its pid without start times: it is left alone. */
+static int reach(const struct entry *e, int sig)
+{
+    return e->own && e->pid > 1 && getpgid(e->pid) == e->pid && kill(-e->pid, sig) == 0;
+}
+static int alive(const struct entry *e) { return reach(e, 0); }
+
+#endif
+
+/* ---- The entries ---- */
+
+static struct entry *entry_of(pid_t pid)
+{
+    for (size_t i = 0; i < n_entries; i++)
+        if (entries[i].pid == pid)
+            return &entries[i];
+    return NULL;
+}
+
+static void drop(size_t i)
+{
+    close_fd(entries[i].pidfd);
+    entries[i] = entries[--n_entries];
+}
+
+/* Drops the entries with nobody left, once they have doubled since the last time: memory and
+ * descriptors follow live groups, not spawns. */
+static void prune(void)
+{
+    if (n_entries < prune_at)
+        return;
+    int scanned = 0;
+    for (size_t i = n_entries; i-- > 0;) {
+        /* Through a pidfd the kernel says whether anyone (a zombie too) is left in the group; the
+         * others need /proc, read once for all of them. */
+        int left;
+        if (group_by_pidfd(&entries[i])) {
+            left = reach(&entries[i], 0);
+        } else {
+            if (!scanned)
+                scan();
+            scanned = 1;
+            left = alive(&entries[i]);
+        }
+        if (!left)
+            drop(i);
+    }
+    prune_at = n_entries * 2 > 64 ? n_entries * 2 : 64;
+}
+
+static void record(pid_t pid, unsigned long long start, int own, int pidfd)
+{
+    struct entry *old = entry_of(pid);
+    if (old != NULL)
+        drop((size_t)(old - entries)); /* the same pid again: the earlier process is gone, and its group */
+    if (n_entries == cap_entries) {
+        void *p = grow(entries, &cap_entries, sizeof *entries);
+        if (p == NULL) {
+            close_fd(pidfd);
+            return;
+        }
+        entries = p;
+    }
+#ifdef __linux__
+    if (pidfd >= 0 && (unsigned long long)pidfd >= pidfd_limit) {
+        close_fd(pidfd); /* the /proc proofs stand in */
+        pidfd = -1;
+    }
+#endif
+    entries[n_entries++] = (struct entry){.pid = pid, .start = start, .own = own, .pidfd = pidfd};
+    prune();
+}
+
+/* ---- Registrations ---- */
+
+#ifdef __linux__
+/* PIDFD_GET_INFO (Linux 6.13, include/uapi/linux/pidfd.h), asked only of a file on pidfs (6.9:
+ * statfs(2) f_type PID_FS_MAGIC, include/uapi/linux/magic.h). Its first version, 64 bytes; "pid" is
+ * in our PID namespace, which is the JVM's. ESRCH: the process is reaped. */
+#define PID_FS_MAGIC 0x50494446
+struct pidfd_info_v0 {
+    uint64_t mask, cgroupid;
+    uint32_t pid, tgid, ppid, ruid, rgid, euid, egid, suid, sgid, fsuid, fsgid, spare0;
+};
+#define PIDFD_GET_INFO _IOWR(0xFF, 11, struct pidfd_info_v0)
+#define PIDFD_INFO_PID 1ULL
+
+/* Whether fd is a pidfd on pid (or on a process already reaped, which no longer has a number):
+ * PIDFD_GET_INFO where the kernel has it, else the "Pid:" line of /proc/self/fdinfo (proc(5)). */
+static int pidfd_on(int fd, pid_t pid)
+{
+    static int no_ioctl;
+    struct statfs fs;
+    if (!no_ioctl && fstatfs(fd, &fs) == 0 && fs.f_type == PID_FS_MAGIC) {
+        struct pidfd_info_v0 info = {.mask = PIDFD_INFO_PID};
+        if (ioctl(fd, PIDFD_GET_INFO, &info) == 0)
+            return (pid_t)info.pid == pid;
+        if (errno == ESRCH)
+            return 1;
+        no_ioctl = errno == ENOTTY || errno == EINVAL;
+    }
+    char path[48], buf[512];
+    snprintf(path, sizeof path, "/proc/self/fdinfo/%d", fd);
+    int info = open(path, O_RDONLY | O_CLOEXEC);
+    if (info < 0)
+        return 0;
+    ssize_t n = read(info, buf, sizeof buf - 1);
+    close_fd(info);
+    buf[n > 0 ? n : 0] = '\0';
+    char *line = strstr(buf, "\nPid:\t");
+    int named;
+    return line != NULL && sscanf(line, "\nPid:\t%d", &named) == 1 && (named == pid || named == -1);
+}
+#endif
+
+/* What a registration or an adoption names, ended at once: "stop" has been answered already. */
+static void end_late(pid_t pid, unsigned long long start, int own, int pidfd)
+{
+    struct entry e = {.pid = pid, .start = start, .own = own, .pidfd = pidfd};
+    scan();
+    reach(&e, SIGKILL);
+    close_fd(pidfd);
+}
+
+/* A child, proven to be the JVM's (see registration), taken in. */
+static void take(pid_t pid, unsigned long long start, int own, int pidfd)
+{
+    if (pid == self_pid) { /* a keeper started later is the child of a JVM that is PID 1 or a subreaper */
+        close_fd(pidfd);
+        return;
+    }
+    if (stopped)
+        end_late(pid, start, own, pidfd);
+    else
+        record(pid, start, own, pidfd);
+}
+
+/* One datagram from a child (see the usage). pid and uid are the kernel's, not the sender's word. */
+static void registration(const char *data, pid_t pid, uid_t uid, int pidfd)
+{
+    unsigned long long start = 0;
+    const char *s = data + 1;
+    int own = data[0] == 'g';
+    if ((data[0] != 'g' && data[0] != 'j') || (*s != '\0' && !(*s++ == ' ' && number(&s, ULLONG_MAX, &start) && *s == '\0'))) {
+        say(0, "dropping a malformed registration from pid %d", (int)pid);
+        close_fd(pidfd);
+        return;
+    }
+    if (uid != self_uid || pid <= 1) {
+        say(0, "dropping a registration from pid %d, uid %u: not this user's child", (int)pid, (unsigned)uid);
+        close_fd(pidfd);
+        return;
+    }
+#ifdef __linux__
+    if (pidfd >= 0 && !pidfd_on(pidfd, pid)) {
+        say(0, "dropping a registration from pid %d: the pidfd it sent names another process", (int)pid);
+        close_fd(pidfd);
+        return;
+    }
+    /* The parent must be the JVM. Read first, checked second: if the sender is still there after the
+     * read (its pidfd answers), the read was of the sender. A sender already reaped cannot be asked:
+     * it can only have registered itself, and its group, if any is left, is its own. */
+    struct proc p;
+    int seen = read_stat(pid, &p);
+    int still = pidfd >= 0 ? pidfd_signal(pidfd, 0, 0) == 0 : (seen && start != 0 && p.start == start);
+    if (seen && still && p.ppid != jvm_pid) {
+        say(0, "dropping a registration from pid %d: its parent %d is not the JVM", (int)pid, (int)p.ppid);
+        close_fd(pidfd);
+        return;
+    }
+    if (start == 0 && seen && still)
+        start = p.start;
+    if (pidfd < 0 && start == 0) {
+        say(0, "dropping a registration from pid %d: gone before it could be proven", (int)pid);
+        return;
+    }
+    if (pidfd >= 0 && !have_pidfd) {
+        close_fd(pidfd); /* a pidfd this keeper cannot signal through */
+        pidfd = -1;
+    }
+#endif
+    take(pid, start, own, pidfd);
+}
+
+/* Reads every registration queued now. */
+static void drain(int sock)
+{
+    for (;;) {
+        char data[64];
+        union {
+            char buf[CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(struct ucred))];
+            struct cmsghdr align;
+        } control;
+        struct iovec iov = {.iov_base = data, .iov_len = sizeof data - 1};
+        struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf, .msg_controllen = sizeof control.buf};
+        ssize_t n = recvmsg(sock, &m, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno != EAGAIN && errno != EWOULDBLOCK)
+                say(errno, "receiving registrations");
+            return;
+        }
+        int pidfd = -1, fds = 0;
+        struct ucred cred = {.pid = 0, .uid = (uid_t)-1};
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c != NULL; c = CMSG_NXTHDR(&m, c)) {
+            if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+                size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+                for (size_t i = 0; i < k; i++) {
+                    int fd;
+                    memcpy(&fd, CMSG_DATA(c) + i * sizeof fd, sizeof fd);
+                    if (fds++ == 0)
+                        pidfd = fd;
+                    else
+                        close_fd(fd);
+                }
+            } else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS) {
+                memcpy(&cred, CMSG_DATA(c), sizeof cred);
+            }
+        }
+        if (fds > 1 || (m.msg_flags & (MSG_CTRUNC | MSG_TRUNC)) || cred.pid == 0) {
+            say(0, "dropping a malformed registration from pid %d", (int)cred.pid);
+            close_fd(pidfd);
+            continue;
+        }
+        data[n] = '\0';
+        if ((size_t)n != strlen(data) || n == 0) {
+            say(0, "dropping a malformed registration from pid %d", (int)cred.pid);
+            close_fd(pidfd);
+            continue;
+        }
+        registration(data, cred.pid, cred.uid, pidfd);
+    }
+}
+
+/* ---- Ending ---- */
+
+/* Strict mode: whether p (a descendant of the JVM) is spared: spared by the JVM, the keeper itself,
+ * or started with TETHER_DETACH in its own environment (set and not empty). */
+static int left_alone(const struct proc *p)
+{
+    if (p->pid == self_pid)
+        return 1;
+    for (size_t i = 0; i < n_spared; i++)
+        if (spared[i].pid == p->pid && spared[i].start == p->start)
+            return 1;
+    char path[40], buf[65536];
+    snprintf(path, sizeof path, "/proc/%d/environ", (int)p->pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close_fd(fd);
+    static const char detach[] = "TETHER_DETACH=";
+    for (ssize_t at = 0; n > 0 && at < n; at += (ssize_t)strlen(buf + at) + 1) {
+        buf[n] = '\0';
+        if (strncmp(buf + at, detach, sizeof detach - 1) == 0 && buf[at + sizeof detach - 1] != '\0')
+            return 1;
+    }
+    return 0;
+}
+
+#ifdef __linux__
+/* Strict mode: the topmost live descendants of the JVM outside what is recorded (setsid(2),
+ * setpgid(2)), added as entries of their own (each with its descendants). A descendant in the JVM's
+ * own group counts unless it is (below) a child recorded there. Needs a scan. */
+static size_t add_escapees(void)
+{
+    struct proc *jvm = find(jvm_pid);
+    if (jvm == NULL)
+        return 0;
+    size_t added = 0;
+    for (size_t i = 0; i < n_procs; i++)
+        procs[i].mark = 0; /* 1: reached and inside; 2: below a child recorded in the JVM's group */
+    for (int changed = 1; changed;) {
+        changed = 0;
+        for (size_t i = 0; i < n_procs; i++) {
+            struct proc *p = &procs[i], *parent = p->ppid == jvm_pid ? jvm : find(p->ppid);
+            if (p->mark || !live(p) || parent == NULL || (parent != jvm && !parent->mark) || left_alone(p))
+                continue;
+            struct entry *recorded = parent == jvm ? entry_of(p->pid) : NULL;
+            int below = (parent != jvm && parent->mark == 2) || (recorded != NULL && !recorded->own);
+            struct entry *group = entry_of(p->pgid);
+            if ((group != NULL && group->own) || (p->pgid == jvm->pgid && below)) {
+                p->mark = below ? 2 : 1;
+                changed = 1;
+            } else if (!entry_of(p->pid)) {
+                p->mark = 3; /* an escapee: its descendants go with it */
+                if (n_entries == cap_entries) {
+                    void *q = grow(entries, &cap_entries, sizeof *entries);
+                    if (q == NULL)
+                        return added;
+                    entries = q;
+                }
+                entries[n_entries++] = (struct entry){.pid = p->pid, .start = p->start, .own = 0, .pidfd = -1};
+                added++;
+            }
+        }
+    }
+    return added;
+}
+#else
+static size_t add_escapees(void) { return 0; }
+#endif
+
+struct outcome {
+    size_t groups, killed, left;
+};
+
+/* TERM, CONT, wait up to grace, then KILL until empty: every entry marked live. */
+static void end_all(struct outcome *o)
+{
+    long long kill_at = now_ns() + grace_ns, poll = FIRST_POLL_NS;
+    scan();
+    for (size_t i = 0; i < n_entries; i++) {
+        struct entry *e = &entries[i];
+        if (!e->live)
+            continue;
+        if ((e->live = reach(e, SIGTERM))) {
+            reach(e, SIGCONT); /* a stopped process acts on SIGTERM only once it runs */
+            o->groups++;
+        }
+    }
+    for (;;) {
+        size_t left = 0;
+        scan();
+        for (size_t i = 0; i < n_entries; i++)
+            if (entries[i].live)
+                left += (size_t)(entries[i].live = alive(&entries[i]));
+        long long now = now_ns();
+        if (left == 0)
+            return;
+        if (now - kill_at > KILL_PATIENCE_NS) {
+            say(0, "%zu group(s) still alive %lld ms after SIGKILL; giving up", left, (now - kill_at) / 1000000);
+            o->left += left;
+            return;
+        }
+        if (now >= kill_at)
+            for (size_t i = 0; i < n_entries; i++)
+                if (entries[i].live && reach(&entries[i], SIGKILL) && !entries[i].killed) {
+                    entries[i].killed = 1;
+                    o->killed++;
+                }
+        long long wait = now < kill_at && kill_at - now < poll ? kill_at - now : poll;
+        pause_ns(wait);
+        poll = poll * 2 < MAX_POLL_NS ? poll * 2 : MAX_POLL_NS;
+    }
+}
+
+/* Waits up to wait_ns for every entry to be empty by itself (children acting on a forwarded Ctrl-C). */
+static void await_empty(long long wait_ns)
+{
+    long long until = now_ns() + wait_ns, poll = FIRST_POLL_NS;
+    for (;;) {
+        int any = 0;
+        scan();
+        for (size_t i = 0; i < n_entries && !any; i++)
+            any = alive(&entries[i]);
+        long long now = now_ns();
+        if (!any || now >= until)
+            return;
+        pause_ns(until - now < poll ? until - now : poll);
+        poll = poll * 2 < MAX_POLL_NS ? poll * 2 : MAX_POLL_NS;
+    }
+}
+
+/* What "stop" does, and the end of the channel without one. */
+static void stop(int reg, long long wait_ns, struct outcome *o)
+{
+    drain(reg);
+    stopped = 1;
+    if (wait_ns > 0)
+        await_empty(wait_ns);
+    /* Strict mode: what left the groups, found while its parents (or the JVM, their subreaper) live,
+     * so before the signals; then twice more, for a fork made during the grace period. */
+    if (strict) {
+        scan();
+        add_escapees();
+    }
+    for (size_t i = 0; i < n_entries; i++)
+        entries[i].live = 1;
+    end_all(o);
+    for (int pass = 0; strict && pass < 2; pass++) {
+        size_t before = n_entries;
+        scan();
+        if (add_escapees() == 0)
+            break;
+        for (size_t i = 0; i < n_entries; i++)
+            entries[i].live = i >= before;
+        end_all(o);
+    }
+    while (n_entries > 0)
+        drop(n_entries - 1);
+}
+
+/* ---- The JVM's channel ---- */
+
+/* One line of the JVM's (see the usage), without its '\n'; writes its answer into reply. */
+static void request(char *line, int reg, char *reply, size_t size)
+{
+    unsigned long long pid, value, own;
+    const char *s;
+    drain(reg); /* whatever the JVM asks about was registered before it asked */
+    snprintf(reply, size, "ok\n");
+    if (strncmp(line, "stop ", 5) == 0 && (s = line + 5, number(&s, MAX_GRACE_MS, &value)) && *s == '\0') {
+        struct outcome o = {0, 0, 0};
+        long long began = now_ns();
+        stop(reg, (long long)value * 1000000, &o);
+        snprintf(reply, size, "stopped %zu %zu %zu %lld\n", o.groups, o.killed, o.left, (now_ns() - began) / 1000000);
+    } else if (strncmp(line, "signal ", 7) == 0 && (s = line + 7, number(&s, INT_MAX, &pid)) && pid > 1 &&
+               *s++ == ' ' && number(&s, 64, &value) && *s == '\0' &&
+               (value == SIGINT || value == SIGKILL || value == SIGTERM)) {
+        struct entry *e = entry_of((pid_t)pid);
+        if (e != NULL) {
+            if (!group_by_pidfd(e))
+                scan();
+            reach(e, (int)value);
+        }
+    } else if (strcmp(line, "interrupt") == 0) {
+        scan();
+        for (size_t i = 0; i < n_entries; i++)
+            if (entries[i].own)
+                reach(&entries[i], SIGINT);
+    } else if (strncmp(line, "spare ", 6) == 0 && (s = line + 6, number(&s, INT_MAX, &pid)) && pid > 1 && *s == '\0') {
+        struct proc p;
+        if (read_stat((pid_t)pid, &p) && p.ppid == jvm_pid) {
+            if (n_spared == cap_spared) {
+                void *q = grow(spared, &cap_spared, sizeof *spared);
+                if (q == NULL)
+                    return;
+                spared = q;
+            }
+            spared[n_spared++] = (struct spared){(pid_t)pid, p.start};
+        }
+    } else if (strncmp(line, "adopt ", 6) == 0 && (s = line + 6, number(&s, INT_MAX, &pid)) && pid > 1 &&
+               *s++ == ' ' && number(&s, ULLONG_MAX, &value) && value != 0 && *s++ == ' ' && number(&s, 1, &own) &&
+               *s == '\0') {
+        struct proc p;
+        int pidfd = -1;
+#ifdef __linux__
+        pidfd = have_pidfd ? (int)syscall(NR_PIDFD_OPEN, (pid_t)pid, 0) : -1;
+#endif
+        /* Opened first, checked second: a pidfd opened before the check names the process checked. */
+        if (read_stat((pid_t)pid, &p) && p.start == value && p.ppid == jvm_pid && (pid_t)pid != self_pid) {
+            take((pid_t)pid, value, (int)own, pidfd);
+        } else {
+            close_fd(pidfd);
+            snprintf(reply, size, "refused\n");
+        }
+    } else if (strcmp(line, "list") == 0) {
+        size_t at = (size_t)snprintf(reply, size, "list");
+        for (size_t i = 0; i < n_entries && at + 16 < size; i++)
+            at += (size_t)snprintf(reply + at, size - at, " %d%c", (int)entries[i].pid, entries[i].own ? 'g' : 'j');
+        snprintf(reply + at, size - at, "\n");
+    } else {
+        say(0, "ignoring a malformed line from the JVM");
+        snprintf(reply, size, "error\n");
+    }
+}
+
+static void send_all(int fd, const char *text)
+{
+    size_t length = strlen(text);
+    while (length > 0) {
+        ssize_t n = send(fd, text, length, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            if (errno != EPIPE && errno != ECONNRESET)
+                say(errno, "answering the JVM");
+            return;
+        }
+        text += n;
+        length -= (size_t)n;
+    }
+}
+
+/* ---- Start and the loop ---- */
+
+/* Whether the JVM has ended. The end of its channel comes when its last thread has closed its files,
+ * a moment before the kernel counts the process as exited, so this waits up to a second. */
+static int jvm_gone(void)
+{
+    if (jvm_pidfd >= 0) {
+        struct pollfd p = {.fd = jvm_pidfd, .events = POLLIN};
+        int n;
+        while ((n = poll(&p, 1, 1000)) < 0 && errno == EINTR) {
+        }
+        return n > 0;
+    }
+    for (int tries = 0; tries < 100; tries++) {
+        if (kill(jvm_pid, 0) < 0 && errno == ESRCH)
+            return 1;
+        pause_ns(10000000LL);
+    }
+    return 0;
+}
+
+/* DIR and the files in it, once the JVM is gone. Only a directory that is ours by every sign: no
+ * symbolic link, this user's, mode 0700; only its entries that are not directories. */
+static void remove_private_dir(void)
+{
+    if (!jvm_gone())
+        return;
+    int fd = open(private_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno != ENOENT)
+            say(errno, "%s", private_dir);
+        return;
+    }
+    struct stat st;
+    if (fstat(fd, &st) < 0 || st.st_uid != geteuid() || (st.st_mode & 07777) != 0700) {
+        say(0, "not removing %s: not a directory of this user with mode 0700", private_dir);
+        close_fd(fd);
+        return;
+    }
+    DIR *dir = fdopendir(fd);
+    if (dir == NULL) {
+        say(errno, "%s", private_dir);
+        close_fd(fd);
+        return;
+    }
+    struct dirent *d;
+    while ((errno = 0, d = readdir(dir)) != NULL)
+        if (strcmp(d->d_name, ".") != 0 && strcmp(d->d_name, "..") != 0 && unlinkat(fd, d->d_name, 0) < 0 &&
+            errno != ENOENT)
+            say(errno, "removing %s/%s", private_dir, d->d_name);
+    if (errno != 0)
+        say(errno, "readdir %s", private_dir);
+    if (closedir(dir) < 0)
+        say(errno, "closedir");
+    if (rmdir(private_dir) < 0 && errno != ENOENT)
+        say(errno, "removing %s", private_dir);
+}
+
+/* DIR must be absolute (the keeper runs in /), named as the agent names it, and leave room for the
+ * socket names (unix(7): sun_path holds 108 bytes with the NUL). */
+static int plausible_dir(const char *dir)
+{
+    const char *name = strrchr(dir, '/');
+    return dir[0] == '/' && strncmp(name + 1, "tether-", 7) == 0 && name[8] != '\0' &&
+           strlen(dir) + 1 + sizeof REG_NAME <= sizeof ((struct sockaddr_un *)0)->sun_path;
+}
+
+static socklen_t address(struct sockaddr_un *a, const char *name)
+{
+    *a = (struct sockaddr_un){.sun_family = AF_UNIX};
+    snprintf(a->sun_path, sizeof a->sun_path, "%s/%s", private_dir, name);
+    return (socklen_t)sizeof *a;
+}
+
+/* A socket of type bound at DIR/name (a stale one from a keeper before is replaced). */
+static int bound(int type, const char *name)
+{
+    struct sockaddr_un a;
+    socklen_t length = address(&a, name);
+    int fd = socket(AF_UNIX, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0)
+        return -1;
+    if ((unlink(a.sun_path) < 0 && errno != ENOENT) || bind(fd, (struct sockaddr *)&a, length) < 0) {
+        int err = errno;
+        close_fd(fd);
+        errno = err;
+        return -1;
+    }
+    return fd;
+}
+
+/* The listener's first connection from the JVM itself (SO_PEERCRED); others are closed. */
+static int accept_jvm(int listener)
+{
+    for (;;) {
+        int fd = accept4(listener, NULL, NULL, SOCK_CLOEXEC);
+        if (fd < 0) {
+            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNABORTED)
+                say(errno, "accept");
+            return -1;
+        }
+#ifdef SO_PEERCRED
+        struct ucred peer;
+        socklen_t length = sizeof peer;
+        if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &length) == 0 && peer.pid == jvm_pid && peer.uid == self_uid)
+            return fd;
+#endif
+        say(0, "turning away a connection that is not the JVM's");
+        close_fd(fd);
+    }
+}
+
+static void probe_pidfds(void)
+{
+#ifdef __linux__
+    int q = open("/proc/sys/net/unix/max_dgram_qlen", O_RDONLY | O_CLOEXEC);
+    if (q >= 0) {
+        char buf[24] = "";
+        const char *s = buf;
+        unsigned long long qlen;
+        if (read(q, buf, sizeof buf - 1) > 0 && number(&s, 1000000, &qlen))
+            batch_pause_ns = qlen * PAUSE_PER_DATAGRAM_NS < MAX_PAUSE_NS ? (long long)qlen * PAUSE_PER_DATAGRAM_NS : MAX_PAUSE_NS;
+        close_fd(q);
+    }
+    /* One pidfd per live group: as many as the hard limit allows. */
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+        rlim_t soft = rl.rlim_cur;
+        rl.rlim_cur = rl.rlim_max;
+        pidfd_limit = (unsigned long long)(setrlimit(RLIMIT_NOFILE, &rl) == 0 ? rl.rlim_max : soft) - 16;
+    }
+    /* What this kernel (or a seccomp filter) allows, said once where it is less than everything: the
+     * keeper's stderr is the JVM's only with log=debug. */
+    int self = (int)syscall(NR_PIDFD_OPEN, getpid(), 0);
+    if (self < 0) {
+        say(errno, "no pidfd_open; groups proven by their start times");
+        return;
+    }
+    have_pidfd = pidfd_signal(self, 0, 0) == 0;
+    if (!have_pidfd) {
+        say(errno, "no pidfd_send_signal; groups proven by their start times");
+    } else if (pidfd_signal(self, 0, PIDFD_SIGNAL_PROCESS_GROUP) == 0 || errno == ESRCH) {
+        have_group_flag = 1; /* signal 0 only asks; ESRCH: understood, but we lead no group */
+    } else {
+        say(errno, "no PIDFD_SIGNAL_PROCESS_GROUP; groups proven through /proc"); /* EINVAL before 6.9 */
+    }
+    close_fd(self);
+    jvm_pidfd = (int)syscall(NR_PIDFD_OPEN, jvm_pid, 0);
+#endif
+}
+
+int main(int argc, char **argv)
+{
+    unsigned long long grace_ms, sid;
+    if (argc >= 2 && strcmp(argv[1], "-s") == 0) {
+        strict = 1;
+        argc--;
+        argv++;
+    }
+    const char *g = argc == 4 ? argv[1] : "", *j = argc == 4 ? argv[2] : "";
+    if (!number(&g, MAX_GRACE_MS, &grace_ms) || *g != '\0' || !number(&j, INT_MAX, &sid) || *j != '\0' ||
+        !plausible_dir(argv[3])) {
+        say(0, "usage: tether-keeper [-s] GRACE_MS JVM_SID DIR");
+        return EXIT_USAGE;
+    }
+    grace_ns = (long long)grace_ms * 1000000;
+    jvm_sid = (pid_t)sid;
+    jvm_pid = getppid(); /* the JVM waits for this process to exit, so our parent is the JVM until then */
+    self_uid = geteuid();
+    private_dir = argv[3];
+
+    /* All that can fail happens before the fork, so exit 0 means the keeper runs. SIGTERM too is
+     * ignored until setsid(), so `kill -- -PGID` between fork and setsid cannot end it. */
+    struct sigaction ign = {.sa_handler = SIG_IGN};
+    sigset_t none;
+    int on = 1, reg, listener;
+    umask(077);
+    if (sigemptyset(&none) < 0 || sigprocmask(SIG_SETMASK, &none, NULL) < 0 || sigaction(SIGPIPE, &ign, NULL) < 0 ||
+        sigaction(SIGHUP, &ign, NULL) < 0 || sigaction(SIGINT, &ign, NULL) < 0 || sigaction(SIGTERM, &ign, NULL) < 0 ||
+        (reg = bound(SOCK_DGRAM, REG_NAME)) < 0 || setsockopt(reg, SOL_SOCKET, SO_PASSCRED, &on, sizeof on) < 0 ||
+        (listener = bound(SOCK_STREAM, CTL_NAME)) < 0 || listen(listener, 8) < 0 || chdir("/") < 0) {
+        say(errno, "cannot start");
+        return EXIT_START;
+    }
+    probe_pidfds();
+    pid_t child = fork();
+    if (child < 0) {
+        say(errno, "fork");
+        return EXIT_START;
+    }
+    if (child > 0)
+        return 0;
+    struct sigaction dfl = {.sa_handler = SIG_DFL};
+    if (setsid() < 0 || sigaction(SIGTERM, &dfl, NULL) < 0)
+        say(errno, "detaching"); /* cannot fail in a fresh child; run on regardless */
+    self_pid = getpid();
+
+    int channel = -1, skipping = 0;
+    long long reg_at = 0; /* registrations are next read at this time (see PAUSE_PER_DATAGRAM_NS) */
+    char line[MAX_LINE + 1], reply[4096];
+    size_t len = 0;
+    struct outcome o = {0, 0, 0};
+    for (;;) {
+        struct pollfd fds[3] = {{.fd = jvm_pidfd, .events = POLLIN},
+                                {.fd = channel >= 0 ? channel : listener, .events = POLLIN},
+                                {.fd = reg, .events = POLLIN}};
+        long long now = now_ns();
+        int napping = now < reg_at;
+        int timeout = napping ? (int)((reg_at - now) / 1000000) + 1 : jvm_pidfd < 0 ? 1000 : -1;
+        int n = poll(fds, napping ? 2 : 3, timeout);
+        if (n < 0 && errno != EINTR) {
+            say(errno, "poll");
+            break;
+        }
+        if (n <= 0) {
+            if (jvm_pidfd < 0 && kill(jvm_pid, 0) < 0 && errno == ESRCH)
+                break;
+            continue;
+        }
+        if (!napping && (fds[2].revents & POLLIN)) {
+            drain(reg);
+            reg_at = now_ns() + batch_pause_ns;
+        }
+        if (channel < 0 && (fds[1].revents & POLLIN) && (channel = accept_jvm(listener)) >= 0) {
+            struct sockaddr_un a;
+            address(&a, CTL_NAME);
+            if (unlink(a.sun_path) < 0)
+                say(errno, "removing %s", a.sun_path);
+            close_fd(listener);
+            listener = -1;
+        } else if (channel >= 0 && (fds[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+            char chunk[512];
+            ssize_t got = read(channel, chunk, sizeof chunk);
+            if (got < 0 && errno == EINTR)
+                continue;
+            if (got <= 0)
+                break; /* the JVM is gone, or closed its end: the same to us */
+            /* Whole lines, answered in order. A line longer than MAX_LINE is answered "error" once
+             * and the rest of it, up to its '\n', dropped. */
+            for (const char *p = chunk, *end = chunk + got; p < end; p++) {
+                if (*p != '\n') {
+                    if (!skipping && len < MAX_LINE)
+                        line[len++] = *p;
+                    else if (!skipping) {
+                        say(0, "ignoring a line from the JVM longer than %d bytes", MAX_LINE);
+                        send_all(channel, "error\n");
+                        skipping = 1;
+                    }
+                    continue;
+                }
+                if (!skipping) {
+                    line[len] = '\0';
+                    request(line, reg, reply, sizeof reply);
+                    send_all(channel, reply);
+                }
+                skipping = 0;
+                len = 0;
+            }
+        }
+        if (fds[0].revents & POLLIN)
+            break; /* the JVM has exited */
+    }
+    if (!stopped)
+        stop(reg, 0, &o);
+    remove_private_dir();
+    return o.left ? EXIT_LEFT : 0;
+}
