@@ -21,26 +21,33 @@ import java.util.concurrent.TimeoutException;
  * connected socket cannot be opened again through /proc (open(2) fails with ENXIO, unlike a pipe),
  * so no other process, the user's own included, can speak for the JVM. JDK 16+ sockets: no JNA.
  *
- * <p>Every line sent is answered by one line, in order. A daemon thread reads the answers; the end
+ * <p>The connection is made on the channel's own daemon thread, not on the spawn that started the
+ * keeper: the JDK's first Unix socket costs 23 to 30 ms here (sun.nio.ch.UnixDomainSockets seeds a
+ * SecureRandom in its static initialiser, for names it never needs here), and nothing on the spawn
+ * path waits for the channel: the children register through the keeper's other socket, and the
+ * keeper learns of the JVM's death from a pidfd on it as well. A request waits for the connection.
+ *
+ * <p>Every line sent is answered by one line, in order. The same thread reads the answers; the end
  * of the channel (the keeper died, or was killed) fails every open request and is reported once.
  * The channel is never closed by the JVM: its end is the keeper's sign that the JVM has exited.
  */
 final class KeeperChannel {
     private static final String SOCKET = "keeper.ctl";
 
-    private final SocketChannel socket;
+    private final String address;
+    private final CompletableFuture<SocketChannel> socket = new CompletableFuture<>();
     private final Queue<CompletableFuture<String>> waiting = new ArrayDeque<>();
     private final Runnable lost;
     private boolean closed;
 
-    private KeeperChannel(SocketChannel socket, Runnable lost) {
-        this.socket = socket;
+    private KeeperChannel(String address, Runnable lost) {
+        this.address = address;
         this.lost = lost;
     }
 
     /**
      * Starts {@code keeper} for the private directory {@code dir}; returns once it has detached and
-     * this JVM is connected. Its stderr is the JVM's only if {@code verbose}: every line it writes
+     * its sockets are bound (a child can register), and connects in the background. Its stderr is the JVM's only if {@code verbose}: every line it writes
      * is a degradation or a fault the host did not cause.
      *
      * @param lost run once, on the reader thread, if the channel ends while the JVM runs
@@ -67,15 +74,8 @@ final class KeeperChannel {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while starting the keeper", e);
         }
-        SocketChannel socket = SocketChannel.open(StandardProtocolFamily.UNIX);
-        try {
-            socket.connect(UnixDomainSocketAddress.of(new File(dir, SOCKET).getPath()));
-        } catch (IOException e) {
-            socket.close();
-            throw e;
-        }
-        KeeperChannel channel = new KeeperChannel(socket, lost);
-        Thread reader = new Thread(channel::readAnswers, "tether-keeper");
+        KeeperChannel channel = new KeeperChannel(new File(dir, SOCKET).getPath(), lost);
+        Thread reader = new Thread(channel::connectAndRead, "tether-keeper");
         reader.setDaemon(true);
         reader.start();
         return channel;
@@ -87,19 +87,21 @@ final class KeeperChannel {
      * @throws IOException if the keeper is gone, or did not answer within {@code patience}
      */
     String ask(String line, Duration patience) throws IOException {
+        long deadline = System.nanoTime() + patience.toNanos();
         CompletableFuture<String> answer = new CompletableFuture<>();
-        synchronized (this) {
-            if (closed) {
-                throw new IOException("the keeper is gone");
-            }
-            waiting.add(answer);
-            ByteBuffer bytes = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.US_ASCII));
-            while (bytes.hasRemaining()) {
-                socket.write(bytes);
-            }
-        }
         try {
-            return answer.get(patience.toNanos(), TimeUnit.NANOSECONDS);
+            SocketChannel connected = socket.get(patience.toNanos(), TimeUnit.NANOSECONDS);
+            synchronized (this) {
+                if (closed) {
+                    throw new IOException("the keeper is gone");
+                }
+                waiting.add(answer);
+                ByteBuffer bytes = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.US_ASCII));
+                while (bytes.hasRemaining()) {
+                    connected.write(bytes);
+                }
+            }
+            return answer.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             throw new IOException("the keeper is gone", e.getCause());
         } catch (TimeoutException e) {
@@ -110,11 +112,19 @@ final class KeeperChannel {
         }
     }
 
-    private void readAnswers() {
+    private void connectAndRead() {
         ByteBuffer buffer = ByteBuffer.allocate(8192);
         StringBuilder line = new StringBuilder();
         try {
-            while (socket.read(buffer) >= 0) {
+            SocketChannel connected = SocketChannel.open(StandardProtocolFamily.UNIX);
+            try {
+                connected.connect(UnixDomainSocketAddress.of(address));
+            } catch (IOException e) {
+                connected.close();
+                throw e;
+            }
+            socket.complete(connected);
+            while (connected.read(buffer) >= 0) {
                 buffer.flip();
                 while (buffer.hasRemaining()) {
                     char c = (char) buffer.get();
@@ -136,6 +146,7 @@ final class KeeperChannel {
         } catch (IOException | RuntimeException e) {
             // the same as the end of the channel
         }
+        socket.completeExceptionally(new IOException("cannot connect to the keeper"));
         synchronized (this) {
             closed = true;
             for (CompletableFuture<String> open : waiting) {
