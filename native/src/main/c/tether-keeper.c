@@ -854,6 +854,34 @@ static void send_all(int fd, const char *text)
     }
 }
 
+/* Bytes from the JVM's channel: whole lines, each answered in order. A line longer than MAX_LINE is
+ * answered "error" once and the rest of it, up to its '\n', dropped. */
+static void feed(int channel, int reg, const char *bytes, size_t n)
+{
+    static char line[MAX_LINE + 1], reply[4096];
+    static size_t len;
+    static int skipping;
+    for (const char *p = bytes, *end = bytes + n; p < end; p++) {
+        if (*p != '\n') {
+            if (!skipping && len < MAX_LINE) {
+                line[len++] = *p;
+            } else if (!skipping) {
+                say(0, "ignoring a line from the JVM longer than %d bytes", MAX_LINE);
+                send_all(channel, "error\n");
+                skipping = 1;
+            }
+            continue;
+        }
+        if (!skipping) {
+            line[len] = '\0';
+            request(line, reg, reply, sizeof reply);
+            send_all(channel, reply);
+        }
+        skipping = 0;
+        len = 0;
+    }
+}
+
 /* ---- Start and the loop ---- */
 
 /* Whether the JVM has ended. The end of its channel comes when its last thread has closed its files,
@@ -1051,10 +1079,8 @@ int main(int argc, char **argv)
         say(errno, "detaching"); /* cannot fail in a fresh child; run on regardless */
     self_pid = getpid();
 
-    int channel = -1, skipping = 0;
+    int channel = -1;
     long long reg_at = 0; /* registrations are next read at this time (see PAUSE_PER_DATAGRAM_NS) */
-    char line[MAX_LINE + 1], reply[4096];
-    size_t len = 0;
     struct outcome o = {0, 0, 0};
     for (;;) {
         struct pollfd fds[3] = {{.fd = jvm_pidfd, .events = POLLIN},
@@ -1091,27 +1117,7 @@ int main(int argc, char **argv)
                 continue;
             if (got <= 0)
                 break; /* the JVM is gone, or closed its end: the same to us */
-            /* Whole lines, answered in order. A line longer than MAX_LINE is answered "error" once
-             * and the rest of it, up to its '\n', dropped. */
-            for (const char *p = chunk, *end = chunk + got; p < end; p++) {
-                if (*p != '\n') {
-                    if (!skipping && len < MAX_LINE)
-                        line[len++] = *p;
-                    else if (!skipping) {
-                        say(0, "ignoring a line from the JVM longer than %d bytes", MAX_LINE);
-                        send_all(channel, "error\n");
-                        skipping = 1;
-                    }
-                    continue;
-                }
-                if (!skipping) {
-                    line[len] = '\0';
-                    request(line, reg, reply, sizeof reply);
-                    send_all(channel, reply);
-                }
-                skipping = 0;
-                len = 0;
-            }
+            feed(channel, reg, chunk, (size_t)got);
         }
         if (fds[0].revents & POLLIN)
             break; /* the JVM has exited */
