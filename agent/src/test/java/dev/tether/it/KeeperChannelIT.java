@@ -41,6 +41,10 @@ class KeeperChannelIT {
             assertTrue(Poll.until(UP, () -> keeper(mark).isPresent() && Trees.sleeps(mark.liveExcept(child.pid())) == 2),
                     child::describe);
             ProcessInfo keeper = keeper(mark).get();
+            // The JVM connects on a thread of its own; the keeper removes the channel's name once it has.
+            String dir = keeper.cmdline.substring(keeper.cmdline.lastIndexOf(' ') + 1);
+            assertTrue(Poll.until(UP, () -> !Files.exists(Paths.get(dir, "keeper.ctl"))),
+                    () -> "the JVM never connected\n" + child.describe());
             List<String> forged = new ArrayList<>();
             for (long pid : List.of(keeper.pid, child.pid())) {
                 try (DirectoryStream<Path> fds = Files.newDirectoryStream(Paths.get("/proc/" + pid + "/fd"))) {
