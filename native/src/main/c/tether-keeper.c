@@ -80,6 +80,24 @@
 #include <sys/syscall.h>
 #endif
 
+#ifndef __linux__
+/* macOS (compiled, never tested here): no accept4 or SOCK_* flags, no credentials on datagrams, so
+ * no registration can be proven and every one is dropped; the agent starts no keeper there anyway. */
+#ifndef SOCK_CLOEXEC
+#define SOCK_CLOEXEC 0
+#define SOCK_NONBLOCK 0
+#define MSG_CMSG_CLOEXEC 0
+#define accept4(fd, address, length, flags) accept(fd, address, length)
+#endif
+#ifndef SCM_CREDENTIALS
+struct ucred {
+    pid_t pid;
+    uid_t uid;
+    gid_t gid;
+};
+#endif
+#endif
+
 #define EXIT_START 1
 #define EXIT_USAGE 2
 #define EXIT_LEFT 3
@@ -593,9 +611,12 @@ static void drain(int sock)
                     else
                         close_fd(fd);
                 }
-            } else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS) {
+            }
+#ifdef SCM_CREDENTIALS
+            else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS) {
                 memcpy(&cred, CMSG_DATA(c), sizeof cred);
             }
+#endif
         }
         if (fds > 1 || (m.msg_flags & (MSG_CTRUNC | MSG_TRUNC)) || cred.pid == 0) {
             say(0, "dropping a malformed registration from pid %d", (int)cred.pid);
@@ -973,6 +994,17 @@ static int bound(int type, const char *name)
     return fd;
 }
 
+/* SO_PASSCRED: the kernel attaches each sender's pid and uid to its datagram (unix(7)). */
+static int pass_credentials(int fd, const int *on)
+{
+#ifdef SO_PASSCRED
+    return setsockopt(fd, SOL_SOCKET, SO_PASSCRED, on, sizeof *on);
+#else
+    (void)fd, (void)on;
+    return 0;
+#endif
+}
+
 /* The listener's first connection from the JVM itself (SO_PEERCRED); others are closed. */
 static int accept_jvm(int listener)
 {
@@ -1061,7 +1093,7 @@ int main(int argc, char **argv)
     umask(077);
     if (sigemptyset(&none) < 0 || sigprocmask(SIG_SETMASK, &none, NULL) < 0 || sigaction(SIGPIPE, &ign, NULL) < 0 ||
         sigaction(SIGHUP, &ign, NULL) < 0 || sigaction(SIGINT, &ign, NULL) < 0 || sigaction(SIGTERM, &ign, NULL) < 0 ||
-        (reg = bound(SOCK_DGRAM, REG_NAME)) < 0 || setsockopt(reg, SOL_SOCKET, SO_PASSCRED, &on, sizeof on) < 0 ||
+        (reg = bound(SOCK_DGRAM, REG_NAME)) < 0 || pass_credentials(reg, &on) < 0 ||
         (listener = bound(SOCK_STREAM, CTL_NAME)) < 0 || listen(listener, 8) < 0 || chdir("/") < 0) {
         say(errno, "cannot start");
         return EXIT_START;

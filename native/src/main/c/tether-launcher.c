@@ -85,6 +85,12 @@
 #ifdef __linux__
 #include <sys/syscall.h>
 #endif
+#ifndef SOCK_CLOEXEC
+#define SOCK_CLOEXEC 0 /* macOS */
+#endif
+#ifndef MSG_NOSIGNAL
+#define MSG_NOSIGNAL 0 /* macOS: SIGPIPE cannot come from a datagram socket anyway */
+#endif
 #endif
 
 #ifdef NOLIBC
