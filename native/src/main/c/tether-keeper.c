@@ -103,6 +103,7 @@ struct ucred {
 #define EXIT_LEFT 3
 #define MAX_GRACE_MS 86400000ULL
 #define KILL_PATIENCE_NS 5000000000LL /* after SIGKILL only a process stuck in the kernel lingers */
+#define REAP_PATIENCE_NS 1000000000LL /* the JDK reaps a child within milliseconds of its exit */
 #define FIRST_POLL_NS 500000LL
 #define MAX_POLL_NS 20000000LL
 /* After draining the registrations the keeper does not look at them again for a while: a JVM
@@ -207,6 +208,7 @@ struct proc {
     pid_t pid, ppid, pgid, sid;
     char state;
     int mark;
+    unsigned flags;
     unsigned long long start;
 };
 
@@ -215,11 +217,16 @@ struct proc {
 #define NR_PIDFD_SEND_SIGNAL 424
 #define NR_PIDFD_OPEN 434
 #define PIDFD_SIGNAL_PROCESS_GROUP (1U << 2) /* include/uapi/linux/pidfd.h, Linux 6.9 */
+#define PF_EXITING 0x00000004U
 
 static int have_pidfd, have_group_flag;
 static unsigned long long pidfd_limit = 1024 - 16; /* pidfds stop here: the /proc scan needs fds too */
 static struct proc *procs; /* the last scan of /proc, sorted by pid */
 static size_t n_procs, cap_procs;
+/* The groups of the scan's live processes, sorted: whether a group has a live member is one binary
+ * search, not a pass over every process (1,000 groups at exit were a million comparisons a round). */
+static pid_t *live_pgids;
+static size_t n_live_pgids, cap_live_pgids;
 
 static int pidfd_signal(int fd, int sig, unsigned flags)
 {
@@ -243,8 +250,14 @@ static int read_stat(pid_t pid, struct proc *p)
     char *s = strrchr(buf, ')');
     p->pid = pid;
     p->mark = 0;
-    return s != NULL && sscanf(s, ") %c %d %d %d %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %llu",
-                               &p->state, &p->ppid, &p->pgid, &p->sid, &p->start) == 5;
+    return s != NULL && sscanf(s, ") %c %d %d %d %*s %*s %u %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %llu",
+                               &p->state, &p->ppid, &p->pgid, &p->sid, &p->flags, &p->start) == 6;
+}
+
+static int by_number(const void *a, const void *b)
+{
+    pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+    return (x > y) - (x < y);
 }
 
 static int by_pid(const void *a, const void *b)
@@ -280,6 +293,27 @@ static void scan(void)
     if (closedir(dir) < 0)
         say(errno, "closedir");
     qsort(procs, n_procs, sizeof *procs, by_pid);
+    n_live_pgids = 0;
+    for (size_t i = 0; i < n_procs; i++) {
+        /* Exiting (PF_EXITING, include/linux/sched.h, in field 9): it runs no code of its own any more
+         * and nothing can stop its end; with 1,000 children on pipes, their exits take the kernel a
+         * second and more, which need not be the JVM's. */
+        if (procs[i].state == 'Z' || procs[i].state == 'X' || (procs[i].flags & PF_EXITING))
+            continue;
+        if (n_live_pgids == cap_live_pgids) {
+            void *p = grow(live_pgids, &cap_live_pgids, sizeof *live_pgids);
+            if (p == NULL)
+                break;
+            live_pgids = p;
+        }
+        live_pgids[n_live_pgids++] = procs[i].pgid;
+    }
+    qsort(live_pgids, n_live_pgids, sizeof *live_pgids, by_number);
+}
+
+static int group_has_live(pid_t pgid)
+{
+    return n_live_pgids && bsearch(&pgid, live_pgids, n_live_pgids, sizeof *live_pgids, by_number) != NULL;
 }
 
 static struct proc *find(pid_t pid)
@@ -375,10 +409,22 @@ static int alive(const struct entry *e)
         return 0;
     if (!e->own)
         return 1; /* reach counted live processes only */
-    for (size_t i = 0; i < n_procs; i++)
-        if (procs[i].pgid == e->pid && live(&procs[i]))
-            return 1;
-    return 0;
+    return group_has_live(e->pid);
+}
+
+/* Whether any live entry's liveness needs /proc: through a pidfd the kernel says at once whether a
+ * group has anyone left (ESRCH: not even a zombie), and such entries are settled here. */
+static int settle_by_pidfd(void)
+{
+    int need_scan = 0;
+    for (size_t i = 0; i < n_entries; i++) {
+        struct entry *e = &entries[i];
+        if (e->live && group_by_pidfd(e) && !reach(e, 0))
+            e->live = 0;
+        else if (e->live)
+            need_scan = 1;
+    }
+    return need_scan;
 }
 
 #else /* no /proc, no pidfd (macOS) */
@@ -401,6 +447,7 @@ static int reach(const struct entry *e, int sig)
     return e->own && e->pid > 1 && getpgid(e->pid) == e->pid && kill(-e->pid, sig) == 0;
 }
 static int alive(const struct entry *e) { return reach(e, 0); }
+static int settle_by_pidfd(void) { return 1; }
 
 #endif
 
@@ -707,11 +754,35 @@ struct outcome {
     size_t groups, killed, left;
 };
 
-/* TERM, CONT, wait up to grace, then KILL until empty: every entry marked live. */
-static void end_all(struct outcome *o)
+#ifdef __linux__
+/* Whether a child of the JVM that the keeper holds has exited but is not reaped yet: the JDK reaps its
+ * children on threads of its own, and a JVM that exits before they have must hand every zombie on
+ * to init in its own exit (1,000 of them: some 350 ms here, the same as 1,000 live children). */
+static int jvm_children_unreaped(void)
+{
+    scan();
+    for (size_t i = 0; i < n_entries; i++) {
+        struct proc *p = find(entries[i].pid);
+        if (p != NULL && !live(p) && p->ppid == jvm_pid && p->start == entries[i].start)
+            return 1;
+    }
+    return 0;
+}
+#else
+static int jvm_children_unreaped(void) { return 0; }
+#endif
+
+/* TERM, CONT, wait up to grace, then KILL until empty: every entry marked live. With await_reaping
+ * (the JVM asked, and waits for the answer), then also until the JDK has reaped the children that
+ * exited, for at most REAP_PATIENCE_NS: nothing is signalled any more meanwhile. */
+static void end_all(struct outcome *o, int await_reaping)
 {
     long long kill_at = now_ns() + grace_ns, poll = FIRST_POLL_NS;
-    scan();
+    int need_scan = 0;
+    for (size_t i = 0; i < n_entries; i++)
+        need_scan |= entries[i].live && !group_by_pidfd(&entries[i]);
+    if (need_scan)
+        scan();
     for (size_t i = 0; i < n_entries; i++) {
         struct entry *e = &entries[i];
         if (!e->live)
@@ -723,13 +794,17 @@ static void end_all(struct outcome *o)
     }
     for (;;) {
         size_t left = 0;
-        scan();
+        if (settle_by_pidfd())
+            scan();
         for (size_t i = 0; i < n_entries; i++)
             if (entries[i].live)
                 left += (size_t)(entries[i].live = alive(&entries[i]));
         long long now = now_ns();
-        if (left == 0)
+        if (left == 0) {
+            for (long long until = now + REAP_PATIENCE_NS; await_reaping && now_ns() < until && jvm_children_unreaped();)
+                pause_ns(FIRST_POLL_NS);
             return;
+        }
         if (now - kill_at > KILL_PATIENCE_NS) {
             say(0, "%zu group(s) still alive %lld ms after SIGKILL; giving up", left, (now - kill_at) / 1000000);
             o->left += left;
@@ -764,8 +839,8 @@ static void await_empty(long long wait_ns)
     }
 }
 
-/* What "stop" does, and the end of the channel without one. */
-static void stop(int reg, long long wait_ns, struct outcome *o)
+/* What "stop" does (await_reaping: the JVM waits for the answer), and the end of the channel without one. */
+static void stop(int reg, long long wait_ns, int await_reaping, struct outcome *o)
 {
     drain(reg);
     stopped = 1;
@@ -779,7 +854,7 @@ static void stop(int reg, long long wait_ns, struct outcome *o)
     }
     for (size_t i = 0; i < n_entries; i++)
         entries[i].live = 1;
-    end_all(o);
+    end_all(o, await_reaping);
     for (int pass = 0; strict && pass < 2; pass++) {
         size_t before = n_entries;
         scan();
@@ -787,7 +862,7 @@ static void stop(int reg, long long wait_ns, struct outcome *o)
             break;
         for (size_t i = 0; i < n_entries; i++)
             entries[i].live = i >= before;
-        end_all(o);
+        end_all(o, await_reaping);
     }
     while (n_entries > 0)
         drop(n_entries - 1);
@@ -805,7 +880,7 @@ static void request(char *line, int reg, char *reply, size_t size)
     if (strncmp(line, "stop ", 5) == 0 && (s = line + 5, number(&s, MAX_GRACE_MS, &value)) && *s == '\0') {
         struct outcome o = {0, 0, 0};
         long long began = now_ns();
-        stop(reg, (long long)value * 1000000, &o);
+        stop(reg, (long long)value * 1000000, 1, &o);
         snprintf(reply, size, "stopped %zu %zu %zu %lld\n", o.groups, o.killed, o.left, (now_ns() - began) / 1000000);
     } else if (strncmp(line, "signal ", 7) == 0 && (s = line + 7, number(&s, INT_MAX, &pid)) && pid > 1 &&
                *s++ == ' ' && number(&s, 64, &value) && *s == '\0' &&
@@ -1155,7 +1230,7 @@ int main(int argc, char **argv)
             break; /* the JVM has exited */
     }
     if (!stopped)
-        stop(reg, 0, &o);
+        stop(reg, 0, 0, &o);
     remove_private_dir();
     return o.left ? EXIT_LEFT : 0;
 }
