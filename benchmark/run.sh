@@ -11,7 +11,9 @@
 #                 pipes, quiet and with 4 busy loops, against the JDK's own exit with the same
 #                 children (left running) and the program ending them itself (destroy, waitFor)
 #
-# usage: benchmark/run.sh [--long]
+# usage: [TETHER_AGENT_JAR=<jar>] benchmark/run.sh [--long]
+#   TETHER_AGENT_JAR  measure another build of the agent (say, the last release's, right before or
+#            after this one, to compare two builds on the same day), default agent/target/tether-agent.jar
 #   default  start-up 40 runs per variant, first spawn 20, JMH 5 pairs of forks x 5 iterations of 1 s after
 #            3 warm-up iterations, spawn cost 2,000 rounds after 15 s, shutdown 3 runs: about 6 minutes
 #            on 2 cores
@@ -59,6 +61,8 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 jar=benchmark/target/tether-benchmark.jar
+agent=$(realpath "${TETHER_AGENT_JAR:-agent/target/tether-agent.jar}")
+export TETHER_AGENT_JAR=$agent
 for needed in agent/target/tether-agent.jar "$jar" benchmark/target/tether-benchmark-empty-agent.jar; do
     if [[ ! -e $needed ]]; then
         echo "== building ($needed is missing): mvn -B -q -DskipTests package =="
@@ -82,16 +86,17 @@ step() {
     if ! wait $!; then failed+=("$name"); fi
 }
 
+echo "agent: $agent ($(sha256sum "$agent" | cut -c1-12))" | tee -a "$log"
 step "start-up" benchmark/startup.sh "$startup_runs"
 for java in "${jdks[@]}"; do
-    step "first spawn, JDK $(jdk_major "$java")" "$java" -cp "$jar" dev.tether.benchmark.spawn.FirstSpawn --runs "$first_runs"
+    step "first spawn, JDK $(jdk_major "$java")" "$java" -Dtether.agent="$agent" -cp "$jar" dev.tether.benchmark.spawn.FirstSpawn --runs "$first_runs"
 done
-step "steady spawn (JMH)" "${jdks[0]}" -cp "$jar" dev.tether.benchmark.spawn.SpawnLatency "${jmh[@]}"
-step "spawn cost, one JVM" "${jdks[0]}" -cp "$jar" dev.tether.benchmark.spawn.SpawnCost --rounds "$cost_rounds"
-step "shutdown" "${jdks[0]}" -cp "$jar" dev.tether.benchmark.shutdown.Shutdown --runs "$shutdown_runs"
-step "shutdown, piped, SIGTERM" "${jdks[0]}" -cp "$jar" dev.tether.benchmark.shutdown.Shutdown --runs "$shutdown_runs" \
+step "steady spawn (JMH)" "${jdks[0]}" -Dtether.agent="$agent" -cp "$jar" dev.tether.benchmark.spawn.SpawnLatency "${jmh[@]}"
+step "spawn cost, one JVM" "${jdks[0]}" -Dtether.agent="$agent" -cp "$jar" dev.tether.benchmark.spawn.SpawnCost --rounds "$cost_rounds"
+step "shutdown" "${jdks[0]}" -Dtether.agent="$agent" -cp "$jar" dev.tether.benchmark.shutdown.Shutdown --runs "$shutdown_runs"
+step "shutdown, piped, SIGTERM" "${jdks[0]}" -Dtether.agent="$agent" -cp "$jar" dev.tether.benchmark.shutdown.Shutdown --runs "$shutdown_runs" \
     --piped --sigterm
-step "shutdown, piped, SIGTERM, busy" "${jdks[0]}" -cp "$jar" dev.tether.benchmark.shutdown.Shutdown \
+step "shutdown, piped, SIGTERM, busy" "${jdks[0]}" -Dtether.agent="$agent" -cp "$jar" dev.tether.benchmark.shutdown.Shutdown \
     --runs "$shutdown_runs" --piped --sigterm --busy 4
 
 # ---- Summary, from the RESULT lines. ----
@@ -137,6 +142,7 @@ row() { printf '%-28s %10s %12s %10s %15s   %s\n' "$@"; }
     done
     echo "* the JVM's exit with the same 1,000 children and no agent (they survive it);" \
         "with no child at all: $(get shutdown.floor) ms"
+    echo "agent: $agent"
     echo "log: $log"
 } | tee -a "$log"
 

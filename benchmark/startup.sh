@@ -12,7 +12,7 @@ source "$root/benchmark/jdks.sh"
 runs=${1:-40}
 
 classes=$root/benchmark/target/classes
-tether=$root/agent/target/tether-agent.jar
+tether=${TETHER_AGENT_JAR:-$root/agent/target/tether-agent.jar}
 empty=$root/benchmark/target/tether-benchmark-empty-agent.jar
 for needed in "$classes/dev/tether/benchmark/startup/Hello.class" "$tether" "$empty"; do
     if [[ ! -e $needed ]]; then
