@@ -9,8 +9,9 @@
  *             pidfd can name the group; 0 when its leader is outside the JVM's PID namespace
  *   DIR       the agent's private directory (absolute, named tether-*, this user's, mode 0700),
  *             which holds the launcher and this binary. The keeper binds two sockets in it:
- *               DIR/keeper.reg  datagrams: each child registers itself there (the launcher, before
- *                               it execs the real program), with a pidfd on itself (SCM_RIGHTS)
+ *               DIR/keeper.reg0 .. keeper.regf  datagrams: each child registers itself on the one
+ *                               its pid's last hex digit names (the launcher, before it execs the
+ *                               real program), with a pidfd on itself (SCM_RIGHTS)
  *               DIR/keeper.ctl  stream: the JVM's channel, taken by the first connection whose
  *                               peer (SO_PEERCRED) is the JVM; then the name is removed, and a
  *                               connected socket cannot be opened again through /proc (ENXIO)
@@ -107,15 +108,22 @@ struct ucred {
 #define FIRST_POLL_NS 500000LL
 #define MAX_POLL_NS 20000000LL
 /* After draining the registrations the keeper does not look at them again for a while: a JVM
- * spawning fast then wakes it in batches, not once per child (each wake-up is a context switch that,
- * on a busy machine, preempts the very thread that spawns). But the queue holds only
- * net.unix.max_dgram_qlen datagrams (10 on many systems; a full queue holds up the next child), so
- * the pause is what fills it at 10,000 spawns a second: 100 us per datagram, at most 10 ms. The
+ * spawning then wakes it in batches, not once per child. A wake-up per child cost each spawn 40 to
+ * 60 us here (SpawnCost: the keeper, woken, preempts the child on its way to exec on 2 cores); one
+ * per 10 ms costs nothing measurable. But each queue holds only net.unix.max_dgram_qlen datagrams
+ * (10 on many systems; a full queue holds up the next child), so the pause is what fills the
+ * REG_SOCKETS queues at 10,000 spawns a second: 100 us per datagram they hold, at most 10 ms. The
  * JVM's own lines are read at once; every one of them drains the registrations first. */
 #define PAUSE_PER_DATAGRAM_NS 100000LL
 #define MAX_PAUSE_NS 10000000LL
 static long long batch_pause_ns = 1000000LL;
 #define REG_NAME "keeper.reg"
+/* Registrations come in on this many sockets, keeper.reg0 to keeper.regf, each child on the one its
+ * pid's last hex digit names: a datagram queue holds only net.unix.max_dgram_qlen (10 on many
+ * systems), and the keeper must be able to leave them alone for a while (see PAUSE_PER_DATAGRAM_NS). */
+#define REG_SOCKETS 16
+static int regs[REG_SOCKETS];
+static size_t n_regs;
 #define CTL_NAME "keeper.ctl"
 #define MAX_LINE 256
 
@@ -531,25 +539,36 @@ struct pidfd_info_v0 {
 
 /* Whether fd is a pidfd on pid (or on a process already reaped, which no longer has a number):
  * PIDFD_GET_INFO where the kernel has it, else the "Pid:" line of /proc/self/fdinfo (proc(5)). */
-static int pidfd_on(int fd, pid_t pid)
+/* PIDFD_GET_INFO: 1 and the pid and parent of fd's process, 0 if it is already reaped, -1 where the
+ * kernel cannot tell (before 6.13; or fd is no pidfd: the statfs check comes first, once per fd). */
+static int pidfd_info(int fd, struct pidfd_info_v0 *info)
 {
     static int no_ioctl;
     struct statfs fs;
-    if (!no_ioctl && fstatfs(fd, &fs) == 0 && fs.f_type == PID_FS_MAGIC) {
-        struct pidfd_info_v0 info = {.mask = PIDFD_INFO_PID};
-        if (ioctl(fd, PIDFD_GET_INFO, &info) == 0)
-            return (pid_t)info.pid == pid;
-        if (errno == ESRCH)
-            return 1;
-        no_ioctl = errno == ENOTTY || errno == EINVAL;
-    }
+    if (no_ioctl || fstatfs(fd, &fs) < 0 || fs.f_type != PID_FS_MAGIC)
+        return -1;
+    *info = (struct pidfd_info_v0){.mask = PIDFD_INFO_PID};
+    if (ioctl(fd, PIDFD_GET_INFO, info) == 0)
+        return 1;
+    if (errno == ESRCH)
+        return 0;
+    no_ioctl = errno == ENOTTY || errno == EINVAL;
+    return -1;
+}
+
+static int pidfd_on(int fd, pid_t pid)
+{
+    struct pidfd_info_v0 info;
+    int known = pidfd_info(fd, &info);
+    if (known >= 0)
+        return known == 0 || (pid_t)info.pid == pid;
     char path[48], buf[512];
     snprintf(path, sizeof path, "/proc/self/fdinfo/%d", fd);
-    int info = open(path, O_RDONLY | O_CLOEXEC);
-    if (info < 0)
+    int fdinfo = open(path, O_RDONLY | O_CLOEXEC);
+    if (fdinfo < 0)
         return 0;
-    ssize_t n = read(info, buf, sizeof buf - 1);
-    close_fd(info);
+    ssize_t n = read(fdinfo, buf, sizeof buf - 1);
+    close_fd(fdinfo);
     buf[n > 0 ? n : 0] = '\0';
     char *line = strstr(buf, "\nPid:\t");
     int named;
@@ -596,6 +615,22 @@ static void registration(const char *data, pid_t pid, uid_t uid, int pidfd)
         return;
     }
 #ifdef __linux__
+    /* The common case, in one ioctl and no /proc read: a group named by the pidfd it sent, which also
+     * says whose child the sender is (Linux 6.13+). */
+    struct pidfd_info_v0 info;
+    int known = pidfd >= 0 && own && have_group_flag ? pidfd_info(pidfd, &info) : -1;
+    if (known == 1 && ((pid_t)info.pid != pid || (pid_t)info.ppid != jvm_pid)) {
+        if ((pid_t)info.pid != pid)
+            say(0, "dropping a registration from pid %d: the pidfd it sent names another process", (int)pid);
+        else
+            say(0, "dropping a registration from pid %d: its parent %d is not the JVM", (int)pid, (int)info.ppid);
+        close_fd(pidfd);
+        return;
+    }
+    if (known >= 0) {
+        take(pid, 0, own, pidfd); /* known == 0: reaped already, see below */
+        return;
+    }
     if (pidfd >= 0 && !pidfd_on(pidfd, pid)) {
         say(0, "dropping a registration from pid %d: the pidfd it sent names another process", (int)pid);
         close_fd(pidfd);
@@ -678,6 +713,12 @@ static void drain(int sock)
         }
         registration(data, cred.pid, cred.uid, pidfd);
     }
+}
+
+static void drain_all(void)
+{
+    for (size_t i = 0; i < n_regs; i++)
+        drain(regs[i]);
 }
 
 /* ---- Ending ---- */
@@ -763,7 +804,7 @@ static int jvm_children_unreaped(void)
     scan();
     for (size_t i = 0; i < n_entries; i++) {
         struct proc *p = find(entries[i].pid);
-        if (p != NULL && !live(p) && p->ppid == jvm_pid && p->start == entries[i].start)
+        if (p != NULL && !live(p) && p->ppid == jvm_pid && (entries[i].start == 0 || p->start == entries[i].start))
             return 1;
     }
     return 0;
@@ -840,9 +881,9 @@ static void await_empty(long long wait_ns)
 }
 
 /* What "stop" does (await_reaping: the JVM waits for the answer), and the end of the channel without one. */
-static void stop(int reg, long long wait_ns, int await_reaping, struct outcome *o)
+static void stop(long long wait_ns, int await_reaping, struct outcome *o)
 {
-    drain(reg);
+    drain_all();
     stopped = 1;
     if (wait_ns > 0)
         await_empty(wait_ns);
@@ -871,16 +912,16 @@ static void stop(int reg, long long wait_ns, int await_reaping, struct outcome *
 /* ---- The JVM's channel ---- */
 
 /* One line of the JVM's (see the usage), without its '\n'; writes its answer into reply. */
-static void request(char *line, int reg, char *reply, size_t size)
+static void request(char *line, char *reply, size_t size)
 {
     unsigned long long pid, value, own;
     const char *s;
-    drain(reg); /* whatever the JVM asks about was registered before it asked */
+    drain_all(); /* whatever the JVM asks about was registered before it asked */
     snprintf(reply, size, "ok\n");
     if (strncmp(line, "stop ", 5) == 0 && (s = line + 5, number(&s, MAX_GRACE_MS, &value)) && *s == '\0') {
         struct outcome o = {0, 0, 0};
         long long began = now_ns();
-        stop(reg, (long long)value * 1000000, 1, &o);
+        stop((long long)value * 1000000, 1, &o);
         snprintf(reply, size, "stopped %zu %zu %zu %lld\n", o.groups, o.killed, o.left, (now_ns() - began) / 1000000);
     } else if (strncmp(line, "signal ", 7) == 0 && (s = line + 7, number(&s, INT_MAX, &pid)) && pid > 1 &&
                *s++ == ' ' && number(&s, 64, &value) && *s == '\0' &&
@@ -952,7 +993,7 @@ static void send_all(int fd, const char *text)
 
 /* Bytes from the JVM's channel: whole lines, each answered in order. A line longer than MAX_LINE is
  * answered "error" once and the rest of it, up to its '\n', dropped. */
-static void feed(int channel, int reg, const char *bytes, size_t n)
+static void feed(int channel, const char *bytes, size_t n)
 {
     static char line[MAX_LINE + 1], reply[4096];
     static size_t len;
@@ -970,7 +1011,7 @@ static void feed(int channel, int reg, const char *bytes, size_t n)
         }
         if (!skipping) {
             line[len] = '\0';
-            request(line, reg, reply, sizeof reply);
+            request(line, reply, sizeof reply);
             send_all(channel, reply);
         }
         skipping = 0;
@@ -1042,7 +1083,7 @@ static int plausible_dir(const char *dir)
 {
     const char *name = strrchr(dir, '/');
     return dir[0] == '/' && strncmp(name + 1, "tether-", 7) == 0 && name[8] != '\0' &&
-           strlen(dir) + 1 + sizeof REG_NAME <= sizeof ((struct sockaddr_un *)0)->sun_path;
+           strlen(dir) + 1 + sizeof REG_NAME + 1 <= sizeof ((struct sockaddr_un *)0)->sun_path;
 }
 
 static socklen_t address(struct sockaddr_un *a, const char *name)
@@ -1101,6 +1142,22 @@ static int accept_jvm(int listener)
     }
 }
 
+/* DIR/keeper.reg0 to keeper.regf, each passing its senders' credentials (SO_PASSCRED). */
+static int bind_registrations(const int *on)
+{
+    for (n_regs = 0; n_regs < REG_SOCKETS; n_regs++) {
+        char name[sizeof REG_NAME + 1];
+        snprintf(name, sizeof name, "%s%x", REG_NAME, (unsigned)n_regs);
+        int fd = bound(SOCK_DGRAM, name);
+        if (fd < 0)
+            return 0;
+        regs[n_regs] = fd;
+        if (pass_credentials(fd, on) < 0)
+            return 0;
+    }
+    return 1;
+}
+
 static void probe_pidfds(void)
 {
 #ifdef __linux__
@@ -1110,7 +1167,9 @@ static void probe_pidfds(void)
         const char *s = buf;
         unsigned long long qlen;
         if (read(q, buf, sizeof buf - 1) > 0 && number(&s, 1000000, &qlen))
-            batch_pause_ns = qlen * PAUSE_PER_DATAGRAM_NS < MAX_PAUSE_NS ? (long long)qlen * PAUSE_PER_DATAGRAM_NS : MAX_PAUSE_NS;
+            batch_pause_ns = REG_SOCKETS * qlen * PAUSE_PER_DATAGRAM_NS < MAX_PAUSE_NS
+                                 ? (long long)(REG_SOCKETS * qlen) * PAUSE_PER_DATAGRAM_NS
+                                 : MAX_PAUSE_NS;
         close_fd(q);
     }
     /* One pidfd per live group: as many as the hard limit allows. */
@@ -1164,11 +1223,11 @@ int main(int argc, char **argv)
      * ignored until setsid(), so `kill -- -PGID` between fork and setsid cannot end it. */
     struct sigaction ign = {.sa_handler = SIG_IGN};
     sigset_t none;
-    int on = 1, reg, listener;
+    int on = 1, listener;
     umask(077);
     if (sigemptyset(&none) < 0 || sigprocmask(SIG_SETMASK, &none, NULL) < 0 || sigaction(SIGPIPE, &ign, NULL) < 0 ||
         sigaction(SIGHUP, &ign, NULL) < 0 || sigaction(SIGINT, &ign, NULL) < 0 || sigaction(SIGTERM, &ign, NULL) < 0 ||
-        (reg = bound(SOCK_DGRAM, REG_NAME)) < 0 || pass_credentials(reg, &on) < 0 ||
+        !bind_registrations(&on) ||
         (listener = bound(SOCK_STREAM, CTL_NAME)) < 0 || listen(listener, 8) < 0 || chdir("/") < 0) {
         say(errno, "cannot start");
         return EXIT_START;
@@ -1190,13 +1249,14 @@ int main(int argc, char **argv)
     long long reg_at = 0; /* registrations are next read at this time (see PAUSE_PER_DATAGRAM_NS) */
     struct outcome o = {0, 0, 0};
     for (;;) {
-        struct pollfd fds[3] = {{.fd = jvm_pidfd, .events = POLLIN},
-                                {.fd = channel >= 0 ? channel : listener, .events = POLLIN},
-                                {.fd = reg, .events = POLLIN}};
+        struct pollfd fds[2 + REG_SOCKETS] = {{.fd = jvm_pidfd, .events = POLLIN},
+                                              {.fd = channel >= 0 ? channel : listener, .events = POLLIN}};
+        for (size_t i = 0; i < n_regs; i++)
+            fds[2 + i] = (struct pollfd){.fd = regs[i], .events = POLLIN};
         long long now = now_ns();
         int napping = now < reg_at;
         int timeout = napping ? (int)((reg_at - now) / 1000000) + 1 : jvm_pidfd < 0 ? 1000 : -1;
-        int n = poll(fds, napping ? 2 : 3, timeout);
+        int n = poll(fds, napping ? 2 : 2 + n_regs, timeout);
         if (n < 0 && errno != EINTR) {
             say(errno, "poll");
             break;
@@ -1206,8 +1266,11 @@ int main(int argc, char **argv)
                 break;
             continue;
         }
-        if (!napping && (fds[2].revents & POLLIN)) {
-            drain(reg);
+        int queued = 0;
+        for (size_t i = 0; !napping && i < n_regs; i++)
+            queued |= fds[2 + i].revents & POLLIN;
+        if (queued) {
+            drain_all();
             reg_at = now_ns() + batch_pause_ns;
         }
         if (channel < 0 && (fds[1].revents & POLLIN) && (channel = accept_jvm(listener)) >= 0) {
@@ -1224,13 +1287,13 @@ int main(int argc, char **argv)
                 continue;
             if (got <= 0)
                 break; /* the JVM is gone, or closed its end: the same to us */
-            feed(channel, reg, chunk, (size_t)got);
+            feed(channel, chunk, (size_t)got);
         }
         if (fds[0].revents & POLLIN)
             break; /* the JVM has exited */
     }
     if (!stopped)
-        stop(reg, 0, 0, &o);
+        stop(0, 0, &o);
     remove_private_dir();
     return o.left ? EXIT_LEFT : 0;
 }

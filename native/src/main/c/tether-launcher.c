@@ -21,8 +21,8 @@
  *       the same without setpgid: a child that shares the terminal of a JVM in the foreground stays
  *       in the JVM's group (the agent's TerminalPolicy), and is registered as such.
  *
- * Registering: one datagram to the keeper's socket "<dir>/keeper.reg", <dir> being the directory of
- * argv[0]; the kernel adds this process's pid and uid. It carries "g" (a group of its own) or "j" (the
+ * Registering: one datagram to the keeper's socket "<dir>/keeper.regX", <dir> being the directory of
+ * argv[0] and X the last hex digit of this process's pid; the kernel adds this process's pid and uid. It carries "g" (a group of its own) or "j" (the
  * JVM's group), a pidfd on this process (SCM_RIGHTS), and, where no pidfd can name the group (no
  * pidfd_open, or a kernel before 6.9 without PIDFD_SIGNAL_PROCESS_GROUP), " START": this process's
  * start time from /proc/self/stat, the keeper's proof then. It is sent before the exec, so it is in
@@ -130,7 +130,7 @@ struct timeval {
 static const char HELPER_NAME[] = "jspawnhelper";
 static const char REAL_HELPER[] = "jspawnhelper.jdk";
 static const char SAME_GROUP_SUFFIX[] = "-samegroup";
-static const char KEEPER_SOCKET[] = "keeper.reg";
+static const char KEEPER_SOCKET[] = "keeper.reg"; /* + the last hex digit of the pid: tether-keeper.c, REG_SOCKETS */
 /* A keeper that cannot take a registration this soon (its queue full: stopped, or starved of CPU)
  * leaves this child unregistered rather than hold up the host's spawn any longer. A keeper that
  * runs drains its queue within a millisecond or so (see PAUSE_PER_DATAGRAM_NS in tether-keeper.c). */
@@ -364,18 +364,20 @@ static void register_self(const char *self, int own_group)
     char *at = keeper.sun_path;
     const char *end = keeper.sun_path + sizeof keeper.sun_path - 1;
     size_t dir = dir_length(self);
-    if (dir == 0 || dir > sizeof keeper.sun_path - sizeof KEEPER_SOCKET)
+    if (dir == 0 || dir > sizeof keeper.sun_path - sizeof KEEPER_SOCKET - 1)
         return;
     for (size_t i = 0; i < dir; i++)
         *at++ = self[i];
-    if (!append(&at, end, KEEPER_SOCKET))
+    long pid = sys_getpid();
+    char digit[2] = {"0123456789abcdef"[pid & 15], '\0'};
+    if (!append(&at, end, KEEPER_SOCKET) || !append(&at, end, digit))
         return;
     long sock = sys_socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC);
     if (sock < 0)
         return;
     char data[32] = {own_group ? 'g' : 'j'};
     size_t length = 1;
-    long pidfd = sys_pidfd_open(sys_getpid());
+    long pidfd = sys_pidfd_open(pid);
     long named = pidfd < 0 ? pidfd : sys_pidfd_signal((int)pidfd, 0, PIDFD_SIGNAL_PROCESS_GROUP);
     if (named < 0 && named != -ESRCH) /* ESRCH: the flag is known, but no group is led by us (j) */
         length += start_time(data + 1, sizeof data - 2);

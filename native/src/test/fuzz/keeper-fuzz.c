@@ -65,6 +65,8 @@ static void once(void)
         perror("keeper-fuzz: socketpair");
         abort();
     }
+    regs[0] = pair[0];
+    n_regs = 1;
     self_uid = geteuid();
     self_pid = 0;       /* so that registrations from this process are taken, not refused as the keeper's */
     jvm_pid = getppid(); /* and this process passes for the JVM's child */
@@ -77,7 +79,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size == 0)
         return 0;
     if (data[0] & 1) {
-        feed(-1, pair[0], (const char *)data + 1, size - 1);
+        feed(-1, (const char *)data + 1, size - 1);
     } else {
         if (write(pair[1], data + 1, size - 1) >= 0) /* write(2): send is the stub above */
             drain(pair[0]);
