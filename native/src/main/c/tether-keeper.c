@@ -6,7 +6,8 @@
  *   -s        strict mode: at "stop", also end the JVM's descendants that left the recorded groups
  *   GRACE_MS  0..86400000: time between SIGTERM and SIGKILL, as the agent's grace option
  *   JVM_SID   the JVM's session id: proof that a member of a leaderless group is ours where no
- *             pidfd can name the group; 0 when its leader is outside the JVM's PID namespace
+ *             pidfd can name the group; 0 when its leader is outside the JVM's PID namespace, as
+ *             /proc shows it for every process of that session
  *   DIR       the agent's private directory (absolute, named tether-*, this user's, mode 0700),
  *             which holds the launcher and this binary. The keeper binds two sockets in it:
  *               DIR/keeper.reg0 .. keeper.regf  datagrams: each child registers itself on the one
@@ -141,6 +142,7 @@ static struct spared {
 } *spared;
 static size_t n_spared, cap_spared;
 static pid_t jvm_sid, jvm_pid, self_pid;
+static unsigned long long jvm_start; /* the JVM's start time, 0 if unknown (no /proc) */
 static uid_t self_uid;
 static int strict, stopped, jvm_pidfd = -1;
 static long long grace_ns;
@@ -341,7 +343,11 @@ static struct proc *the_child(const struct entry *e)
 }
 
 /* A group is ours if its leader is the recorded one or, leader gone, every live member is in the
- * JVM's session and no older than the leader (a stranger's group is in another session or younger). */
+ * JVM's session and no older than the leader (a stranger's group is in another session or younger).
+ * Where the JVM's session leader is outside our PID namespace, /proc shows session 0 for the JVM and
+ * for every member that stayed in its session (proc(5): field 6, in the reader's namespace); a group
+ * that began a session here shows its own number. 0 is compared like any other session: a container
+ * whose init never called setsid(2) must not leave its leaderless groups behind. */
 static int ours(const struct entry *e)
 {
     if (e->start == 0)
@@ -349,8 +355,6 @@ static int ours(const struct entry *e)
     struct proc *leader = find(e->pid);
     if (leader != NULL)
         return leader->start == e->start;
-    if (jvm_sid == 0)
-        return 0; /* the JVM's session leader is outside our PID namespace: no session to compare */
     for (size_t i = 0; i < n_procs; i++)
         if (procs[i].pgid == e->pid && live(&procs[i]) && (procs[i].sid != jvm_sid || procs[i].start < e->start))
             return 0;
@@ -1023,6 +1027,18 @@ static void feed(int channel, const char *bytes, size_t n)
 
 /* Whether the JVM has ended. The end of its channel comes when its last thread has closed its files,
  * a moment before the kernel counts the process as exited, so this waits up to a second. */
+/* Without a pidfd on the JVM: its pid names nobody, another process (reused), or a zombie (a parent
+ * that does not reap, such as a PID 1 that never waits: kill(2) still succeeds on a zombie). */
+static int jvm_exited(void)
+{
+#ifdef __linux__
+    struct proc p;
+    if (jvm_start != 0)
+        return !read_stat(jvm_pid, &p) || p.start != jvm_start || !live(&p);
+#endif
+    return kill(jvm_pid, 0) < 0 && errno == ESRCH;
+}
+
 static int jvm_gone(void)
 {
     if (jvm_pidfd >= 0) {
@@ -1033,7 +1049,7 @@ static int jvm_gone(void)
         return n > 0;
     }
     for (int tries = 0; tries < 100; tries++) {
-        if (kill(jvm_pid, 0) < 0 && errno == ESRCH)
+        if (jvm_exited())
             return 1;
         pause_ns(10000000LL);
     }
@@ -1216,6 +1232,10 @@ int main(int argc, char **argv)
     grace_ns = (long long)grace_ms * 1000000;
     jvm_sid = (pid_t)sid;
     jvm_pid = getppid(); /* the JVM waits for this process to exit, so our parent is the JVM until then */
+#ifdef __linux__
+    struct proc jvm;
+    jvm_start = read_stat(jvm_pid, &jvm) ? jvm.start : 0;
+#endif
     self_uid = geteuid();
     private_dir = argv[3];
 
@@ -1262,7 +1282,7 @@ int main(int argc, char **argv)
             break;
         }
         if (n <= 0) {
-            if (jvm_pidfd < 0 && kill(jvm_pid, 0) < 0 && errno == ESRCH)
+            if (jvm_pidfd < 0 && jvm_exited())
                 break;
             continue;
         }

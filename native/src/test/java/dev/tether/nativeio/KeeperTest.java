@@ -352,6 +352,52 @@ class KeeperTest {
         assertEquals("", Files.readString(tmp.resolve("jvm.out")));
     }
 
+    /**
+     * A container whose init never called setsid(2) (here: {@code unshare --pid} without setsid): the
+     * JVM's session leader is outside the namespace, so getsid(0) and /proc say 0 for the JVM and its
+     * children. A group whose leader is gone must still be ended where /proc is the only proof.
+     */
+    @ParameterizedTest
+    @EnumSource(Kernel.class)
+    void ends_a_leaderless_group_when_the_jvms_session_leader_is_outside_its_pid_namespace(Kernel kernel) throws Exception {
+        List<String> unshare = List.of("unshare", "--pid", "--fork", "--mount-proc", "--kill-child");
+        assumeTrue(new ProcessBuilder(concat(unshare, List.of("true"))).start().waitFor() == 0,
+                "unshare --pid is not permitted here (needs root or CAP_SYS_ADMIN)");
+        Path dir = privateDir();
+        // PID 1 there stays (a sleep); the stand-in JVM starts the keeper and a group, reaps the
+        // group's leader once it is killed, becomes a sleep, and never connects.
+        String keeper = shellWords(kernel.run(List.of(keeperBinary, "2000", "0", dir.toString())));
+        String launch = shellWords(kernel.run(List.of(dir + "/tether-launcher", "/bin/sh", "sh", "-c",
+                "sleep 1001 & sleep 1001 & wait")));
+        String standIn = keeper + " && { " + launch + " & { wait $!; } 2>/dev/null; exec sleep 1000; }";
+        List<String> inside = List.of("/bin/sh", "-c", "/bin/sh -c \"$0\" & exec sleep 1000", standIn);
+        Process namespace = marked(new ProcessBuilder(concat(unshare, inside))).redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("ns.out").toFile()).start();
+        List<Stat> group = awaitValue(() -> {
+            List<Stat> t = tree((int) namespace.pid()).stream().filter(s -> cmdline(s.pid).equals("sleep\0" + "1001\0"))
+                    .collect(Collectors.toList());
+            return t.size() == 2 ? t : null;
+        }, "the group's two sleeps");
+        Stat leader = stat(group.get(0).ppid);
+        Stat jvm = stat(leader.ppid);
+        libc.kill(leader.pid, 9);
+        awaitTrue(() -> stat(leader.pid) == null && comm(jvm.pid).equals("sleep"), "the stand-in reaped the leader");
+        libc.kill(jvm.pid, 9);
+        assertDead(group);
+        assertEquals(kernel.said, Files.readString(tmp.resolve("ns.out")));
+    }
+
+    /** The words, each quoted for sh(1). */
+    private static String shellWords(List<String> words) {
+        return words.stream().map(w -> "'" + w.replace("'", "'\\''") + "'").collect(Collectors.joining(" "));
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
     @Test
     void after_stop_a_child_that_registers_is_killed_at_once_and_the_end_of_the_channel_ends_nothing() throws Exception {
         Keeper k = start(Kernel.CURRENT, 2000);
