@@ -233,10 +233,17 @@ static int have_pidfd, have_group_flag;
 static unsigned long long pidfd_limit = 1024 - 16; /* pidfds stop here: the /proc scan needs fds too */
 static struct proc *procs; /* the last scan of /proc, sorted by pid */
 static size_t n_procs, cap_procs;
-/* The groups of the scan's live processes, sorted: whether a group has a live member is one binary
- * search, not a pass over every process (1,000 groups at exit were a million comparisons a round). */
-static pid_t *live_pgids;
-static size_t n_live_pgids, cap_live_pgids;
+/* The groups of the scan's processes, sorted: whether a group has such a member is one binary search,
+ * not a pass over every process (1,000 groups at exit were a million comparisons a round). */
+struct pgids {
+    pid_t *v;
+    size_t n, cap;
+};
+/* live: not a zombie. running: live and not in its exit (PF_EXITING, include/linux/sched.h, field 9),
+ * so it still runs code of its own. A group whose members are all in their exit is waited for (they
+ * may still hold files and sockets) but never sent SIGKILL: nothing can stop their end any more, and
+ * with 1,000 children on pipes under load the kernel can take a second to finish such exits. */
+static struct pgids live_pgids, running_pgids;
 
 static int pidfd_signal(int fd, int sig, unsigned flags)
 {
@@ -276,6 +283,20 @@ static int by_pid(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* Zombies run nothing. Where PID 1 reaps no orphans they stay forever, and still answer kill(-pgid, 0). */
+static int live(const struct proc *p) { return p->state != 'Z' && p->state != 'X'; }
+
+static void add_pgid(struct pgids *set, pid_t pgid)
+{
+    if (set->n == set->cap) {
+        void *p = grow(set->v, &set->cap, sizeof *set->v);
+        if (p == NULL)
+            return; /* out of memory: the group counts as empty, as a process gone from /proc would */
+        set->v = p;
+    }
+    set->v[set->n++] = pgid;
+}
+
 static void scan(void)
 {
     n_procs = 0;
@@ -303,27 +324,21 @@ static void scan(void)
     if (closedir(dir) < 0)
         say(errno, "closedir");
     qsort(procs, n_procs, sizeof *procs, by_pid);
-    n_live_pgids = 0;
+    live_pgids.n = running_pgids.n = 0;
     for (size_t i = 0; i < n_procs; i++) {
-        /* Exiting (PF_EXITING, include/linux/sched.h, in field 9): it runs no code of its own any more
-         * and nothing can stop its end; with 1,000 children on pipes, their exits take the kernel a
-         * second and more, which need not be the JVM's. */
-        if (procs[i].state == 'Z' || procs[i].state == 'X' || (procs[i].flags & PF_EXITING))
+        if (!live(&procs[i]))
             continue;
-        if (n_live_pgids == cap_live_pgids) {
-            void *p = grow(live_pgids, &cap_live_pgids, sizeof *live_pgids);
-            if (p == NULL)
-                break;
-            live_pgids = p;
-        }
-        live_pgids[n_live_pgids++] = procs[i].pgid;
+        add_pgid(&live_pgids, procs[i].pgid);
+        if (!(procs[i].flags & PF_EXITING))
+            add_pgid(&running_pgids, procs[i].pgid);
     }
-    qsort(live_pgids, n_live_pgids, sizeof *live_pgids, by_number);
+    qsort(live_pgids.v, live_pgids.n, sizeof *live_pgids.v, by_number);
+    qsort(running_pgids.v, running_pgids.n, sizeof *running_pgids.v, by_number);
 }
 
-static int group_has_live(pid_t pgid)
+static int has_pgid(const struct pgids *set, pid_t pgid)
 {
-    return n_live_pgids && bsearch(&pgid, live_pgids, n_live_pgids, sizeof *live_pgids, by_number) != NULL;
+    return set->n && bsearch(&pgid, set->v, set->n, sizeof *set->v, by_number) != NULL;
 }
 
 static struct proc *find(pid_t pid)
@@ -332,8 +347,6 @@ static struct proc *find(pid_t pid)
     return n_procs ? bsearch(&key, procs, n_procs, sizeof *procs, by_pid) : NULL;
 }
 
-/* Zombies run nothing. Where PID 1 reaps no orphans they stay forever, and still answer kill(-pgid, 0). */
-static int live(const struct proc *p) { return p->state != 'Z' && p->state != 'X'; }
 
 /* The recorded process itself, alive: same pid and start time (the pair names one process per boot). */
 static struct proc *the_child(const struct entry *e)
@@ -421,8 +434,11 @@ static int alive(const struct entry *e)
         return 0;
     if (!e->own)
         return 1; /* reach counted live processes only */
-    return group_has_live(e->pid);
+    return has_pgid(&live_pgids, e->pid);
 }
+
+/* Whether SIGKILL can still change anything: a member of the group runs code of its own (last scan). */
+static int running(const struct entry *e) { return !e->own || has_pgid(&running_pgids, e->pid); }
 
 /* Whether any live entry's liveness needs /proc: through a pidfd the kernel says at once whether a
  * group has anyone left (ESRCH: not even a zombie), and such entries are settled here. */
@@ -459,6 +475,7 @@ static int reach(const struct entry *e, int sig)
     return e->own && e->pid > 1 && getpgid(e->pid) == e->pid && kill(-e->pid, sig) == 0;
 }
 static int alive(const struct entry *e) { return reach(e, 0); }
+static int running(const struct entry *e) { return reach(e, 0); }
 static int settle_by_pidfd(void) { return 1; }
 
 #endif
@@ -857,7 +874,7 @@ static void end_all(struct outcome *o, int await_reaping)
         }
         if (now >= kill_at)
             for (size_t i = 0; i < n_entries; i++)
-                if (entries[i].live && reach(&entries[i], SIGKILL) && !entries[i].killed) {
+                if (entries[i].live && running(&entries[i]) && reach(&entries[i], SIGKILL) && !entries[i].killed) {
                     entries[i].killed = 1;
                     o->killed++;
                 }

@@ -12,8 +12,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Shutdown with many live groups: a JVM with the agent starts 1,000 `sleep 1000` (each honours
@@ -144,19 +144,45 @@ public final class Shutdown {
         return (f.exitedAtNanos - Long.parseLong(f.value("exit-called-ns"))) / 1e6;
     }
 
-    /** Counts the reported sleeps still running (same PID and start time) and kills them. */
+    /** How long a sleep in its exit at the JVM's exit may take to be gone before it counts as running. */
+    private static final long EXIT_PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    /**
+     * Counts the reported sleeps still running (same PID and start time) and kills them. A sleep in its
+     * exit (PF_EXITING: it acted on SIGTERM, the kernel is still tearing it down) counts only if it is
+     * still there EXIT_PATIENCE_NANOS later; how many were exiting is printed on its own line.
+     */
     private static int killSurvivors(String childOutput) {
         int survivors = 0;
+        List<String[]> exiting = new ArrayList<>();
         for (String line : childOutput.split("\n")) {
             String[] words = line.split(" ");
             if (words.length != 3 || !words[0].equals("sleep")) continue;
-            long pid = Long.parseLong(words[1]);
-            if (ProcStat.running(pid, words[2])) {
-                survivors++;
-                Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-                handle.ifPresent(ProcessHandle::destroyForcibly);
+            if (ProcStat.exiting(Long.parseLong(words[1]), words[2])) {
+                exiting.add(words);
+            } else if (ProcStat.running(Long.parseLong(words[1]), words[2])) {
+                survivors += kill(Long.parseLong(words[1]));
             }
         }
+        long start = System.nanoTime();
+        for (String[] words : exiting) {
+            long pid = Long.parseLong(words[1]);
+            boolean there;
+            while ((there = ProcStat.exiting(pid, words[2]) || ProcStat.running(pid, words[2]))
+                    && System.nanoTime() - start < EXIT_PATIENCE_NANOS) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            }
+            survivors += there ? kill(pid) : 0;
+        }
+        if (!exiting.isEmpty()) {
+            System.out.printf(Locale.ROOT, "  %d sleep(s) were in their exit (PF_EXITING) as the JVM exited; waited %.1f ms for their end%n",
+                    exiting.size(), (System.nanoTime() - start) / 1e6);
+        }
         return survivors;
+    }
+
+    private static int kill(long pid) {
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        return 1;
     }
 }
