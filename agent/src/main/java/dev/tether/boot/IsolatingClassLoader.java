@@ -129,7 +129,7 @@ final class IsolatingClassLoader extends ClassLoader implements Supplier<Object[
     }
 
     /**
-     * Tether's own resources (the bridge's class files, the launcher, the watchdog, JNA's library) are
+     * Tether's own resources (the bridge's class files, the launcher, the keeper, JNA's library) are
      * read from the open jar directly. Through getResource each would first be looked for in the
      * JDK's modules (for {@code java/lang/...} that opens the module image's reader), then cost a
      * {@code jar:} URL, its connection classes and a second JarFile on the same jar: some 5 ms of the

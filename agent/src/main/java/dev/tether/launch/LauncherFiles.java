@@ -194,7 +194,7 @@ public final class LauncherFiles {
      * A new directory, mode 0700 from its creation (mkdir(2) with that mode; it fails on any existing
      * name, a planted symbolic link included), and 0700 again explicitly: mkdir's mode is narrowed by
      * the umask, and under {@code umask 0177} the directory would be 0600, which its owner cannot
-     * enter (and the watchdog would refuse to remove). Not Files.createTempDirectory: its
+     * enter (and the keeper would refuse to remove). Not Files.createTempDirectory: its
      * SecureRandom costs the first spawn about 25 ms to seed, and what makes the directory safe is
      * that this JVM created it in a base nobody else can rename it in (see SafeBase), not that its
      * name is unguessable; a taken name is simply skipped.

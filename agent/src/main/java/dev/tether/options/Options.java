@@ -27,7 +27,7 @@ public final class Options {
     private static final String LOG = "log";
     private static final String STRICT = "strict";
     private static final String EXCLUDE = "exclude";
-    /** The watchdog's own limit (MAX_GRACE_MS in tether-watchdog.c): one day. */
+    /** The keeper's own limit (MAX_GRACE_MS in tether-keeper.c): one day. */
     static final long MAX_GRACE_MILLIS = 86_400_000L;
     private static final String GRACE_FORM = "grace=<duration up to 1 day (86400s), e.g. 500ms or 2s>";
     private static final String LOG_FORM = "log=<off|warn|info|debug>";

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Where the agent's private directory (launcher, watchdog) goes, and that nobody else can swap it:
+ * Where the agent's private directory (launcher, keeper) goes, and that nobody else can swap it:
  * a base another user may write without the sticky bit is refused (the next one is used), another
  * user who can write the base never gets a program run as the JVM's user, the directory is 0700
  * whatever the umask, and a failed extraction leaves nothing behind.

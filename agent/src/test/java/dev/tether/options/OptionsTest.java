@@ -140,7 +140,7 @@ class OptionsTest {
     }
 
     @Test
-    void a_grace_period_over_one_day_is_refused_as_the_watchdog_would() throws OptionException {
+    void a_grace_period_over_one_day_is_refused_as_the_keeper_would() throws OptionException {
         assertEquals(Duration.ofDays(1), parse("grace=86400s").grace());
         assertTrue(failure("grace=86401s").contains("up to 1 day"));
         assertTrue(failure("grace=86400001ms").contains("up to 1 day"));
