@@ -28,7 +28,7 @@ import java.util.jar.JarFile;
 final class IsolatingClassLoader extends ClassLoader implements Supplier<Object[]> {
 
     static final String PREFIX = "tether/inst/";
-    private static final String ENTRY_CLASS = "dev.tether.core.Agent";
+    private static final String ENTRY_CLASS = "dev.tether.entry.Agent";
 
     static {
         registerAsParallelCapable();

@@ -1,6 +1,6 @@
 /**
- * Stage two's entry and the wiring of a spawn: options in, the decision per child (which route into
- * a group, or none), and the activation of everything else at the first spawn. The one place that
- * knows all the other packages; nothing below it calls back up.
+ * The wiring of a spawn: options in, the decision per child (which route into a group, or none), and
+ * the activation of everything else at the first spawn. The weave above calls it; nothing below it
+ * calls back up.
  */
 package dev.tether.core;

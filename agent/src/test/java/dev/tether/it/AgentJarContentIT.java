@@ -94,7 +94,7 @@ class AgentJarContentIT {
         try (ZipFile jar = new ZipFile(ChildJvm.agentJar())) {
             for (String required : List.of(
                     "dev/tether/boot/TetherPremain.class",
-                    INST + "dev/tether/core/Agent.class",
+                    INST + "dev/tether/entry/Agent.class",
                     INST + "dev/tether/native/linux-x86_64/tether-launcher",
                     INST + "dev/tether/native/linux-x86_64/tether-keeper",
                     // ByteBuddy's own ASM, the part of ByteBuddy that weaves (the rest is left out: see agent/pom.xml)
@@ -186,7 +186,7 @@ class AgentJarContentIT {
     void the_host_cannot_load_tethers_jna_bytebuddy_slf4j_or_internals() {
         String[] probes = {
             "com.sun.jna.Native",
-            "dev.tether.core.Agent",
+            "dev.tether.entry.Agent",
             "net.bytebuddy.ByteBuddy",
             "dev.tether.shaded.bytebuddy.ByteBuddy",
             "org.slf4j.LoggerFactory",

@@ -34,7 +34,7 @@ class CorruptJarIT {
     Path dir;
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"dev/tether/boot/IsolatingClassLoader.class", "tether/inst/dev/tether/core/Agent.class"})
+    @ValueSource(strings = {"dev/tether/boot/IsolatingClassLoader.class", "tether/inst/dev/tether/entry/Agent.class"})
     void a_damaged_entry_leaves_the_host_running_unprotected_with_one_line(String entry) throws IOException {
         Path jar = dir.resolve("tether-agent.jar");
         byte[] bytes = Files.readAllBytes(Paths.get(ChildJvm.agentJar()));

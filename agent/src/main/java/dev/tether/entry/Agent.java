@@ -1,5 +1,6 @@
-package dev.tether.core;
+package dev.tether.entry;
 
+import dev.tether.core.SpawnHooks;
 import dev.tether.instrument.JavaLangAccess;
 import dev.tether.instrument.ProcessImplTransformer;
 import dev.tether.log.Log;
