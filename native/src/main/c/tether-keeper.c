@@ -145,6 +145,7 @@ static pid_t jvm_sid, jvm_pid, self_pid;
 static unsigned long long jvm_start; /* the JVM's start time, 0 if unknown (no /proc) */
 static uid_t self_uid;
 static int strict, stopped, jvm_pidfd = -1;
+static int jvm_ended; /* the end of the JVM's channel, or its exit, has been seen */
 static long long grace_ns;
 static const char *private_dir;
 
@@ -619,6 +620,43 @@ static void take(pid_t pid, unsigned long long start, int own, int pidfd)
         record(pid, start, own, pidfd);
 }
 
+/* Without a pidfd on the JVM: its pid names nobody, another process (reused), or a zombie (a parent
+ * that does not reap, such as a PID 1 that never waits: kill(2) still succeeds on a zombie). */
+static int jvm_exited(void)
+{
+#ifdef __linux__
+    struct proc p;
+    if (jvm_start != 0)
+        return !read_stat(jvm_pid, &p) || p.start != jvm_start || !live(&p);
+#endif
+    return kill(jvm_pid, 0) < 0 && errno == ESRCH;
+}
+
+#ifdef __linux__
+/* Whether the JVM has exited, now, without waiting. */
+static int jvm_has_exited(void)
+{
+    if (jvm_pidfd >= 0) {
+        struct pollfd p = {.fd = jvm_pidfd, .events = POLLIN};
+        return poll(&p, 1, 0) > 0;
+    }
+    return jvm_exited();
+}
+
+/* A registration read only after the JVM's end (the JVM was killed while the keeper paused between
+ * batches): the sender, once the JVM's child, now has another parent (1, or a subreaper;
+ * exit_notify() re-parents orphans before the JVM counts as exited). It is still taken if it is in
+ * the JVM's session and started after the JVM: a registration names its sender alone (the kernel's
+ * credentials, and the pidfd checked against them), so a stranger could only have asked for its own
+ * end. Losing a child of the JVM here would leave it running. */
+static int orphan_of_jvm(pid_t pid)
+{
+    struct proc p;
+    return jvm_start != 0 && (jvm_ended || jvm_has_exited()) && read_stat(pid, &p) && p.sid == jvm_sid &&
+           p.start >= jvm_start;
+}
+#endif
+
 /* One datagram from a child (see the usage). pid and uid are the kernel's, not the sender's word. */
 static void registration(const char *data, pid_t pid, uid_t uid, int pidfd)
 {
@@ -640,7 +678,7 @@ static void registration(const char *data, pid_t pid, uid_t uid, int pidfd)
      * says whose child the sender is (Linux 6.13+). */
     struct pidfd_info_v0 info;
     int known = pidfd >= 0 && own && have_group_flag ? pidfd_info(pidfd, &info) : -1;
-    if (known == 1 && ((pid_t)info.pid != pid || (pid_t)info.ppid != jvm_pid)) {
+    if (known == 1 && ((pid_t)info.pid != pid || ((pid_t)info.ppid != jvm_pid && !orphan_of_jvm(pid)))) {
         if ((pid_t)info.pid != pid)
             say(0, "dropping a registration from pid %d: the pidfd it sent names another process", (int)pid);
         else
@@ -663,7 +701,7 @@ static void registration(const char *data, pid_t pid, uid_t uid, int pidfd)
     struct proc p;
     int seen = read_stat(pid, &p);
     int still = pidfd >= 0 ? pidfd_signal(pidfd, 0, 0) == 0 : (seen && start != 0 && p.start == start);
-    if (seen && still && p.ppid != jvm_pid) {
+    if (seen && still && p.ppid != jvm_pid && !orphan_of_jvm(pid)) {
         say(0, "dropping a registration from pid %d: its parent %d is not the JVM", (int)pid, (int)p.ppid);
         close_fd(pidfd);
         return;
@@ -1044,18 +1082,6 @@ static void feed(int channel, const char *bytes, size_t n)
 
 /* Whether the JVM has ended. The end of its channel comes when its last thread has closed its files,
  * a moment before the kernel counts the process as exited, so this waits up to a second. */
-/* Without a pidfd on the JVM: its pid names nobody, another process (reused), or a zombie (a parent
- * that does not reap, such as a PID 1 that never waits: kill(2) still succeeds on a zombie). */
-static int jvm_exited(void)
-{
-#ifdef __linux__
-    struct proc p;
-    if (jvm_start != 0)
-        return !read_stat(jvm_pid, &p) || p.start != jvm_start || !live(&p);
-#endif
-    return kill(jvm_pid, 0) < 0 && errno == ESRCH;
-}
-
 static int jvm_gone(void)
 {
     if (jvm_pidfd >= 0) {
@@ -1329,8 +1355,11 @@ int main(int argc, char **argv)
         if (fds[0].revents & POLLIN)
             break; /* the JVM has exited */
     }
+    jvm_ended = 1; /* every way out of the loop: its channel's end or its exit */
     if (!stopped)
         stop(0, 0, &o);
+    else
+        drain_all(); /* what children registered since the last batch: ended at once (see take) */
     remove_private_dir();
     return o.left ? EXIT_LEFT : 0;
 }

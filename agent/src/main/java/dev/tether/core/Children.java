@@ -64,12 +64,17 @@ final class Children {
         inFlight.decrementAndGet();
     }
 
-    /** Waits (briefly) until no spawn is in flight: see SpawnHooks.seal. */
+    /**
+     * Waits (briefly) until no spawn is in flight, then until the keeper has read every registration
+     * (see SpawnHooks.seal): a child that registered after the keeper's "stop" is ended as the keeper
+     * reads it, which must happen while the JVM is still its parent.
+     */
     void awaitSpawnsInFlight() {
         long deadline = System.nanoTime() + IN_FLIGHT_PATIENCE_NANOS;
         while (inFlight.get() > 0 && System.nanoTime() - deadline < 0) {
             LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
         }
+        keeper.awaitRegistrations();
     }
 
     /** Strict mode: a child left alone (exclude option, opt-out variable) is no escapee. */

@@ -105,6 +105,15 @@ public final class Keeper {
         return answer == null ? null : Outcome.parse(answer);
     }
 
+    /**
+     * Returns once the keeper has read every registration sent so far: every request drains them
+     * first, and "list" changes nothing. The keeper reads them in batches (docs/keeper.md), so one
+     * sent a moment ago may still be queued.
+     */
+    public void awaitRegistrations() {
+        ask("list", PATIENCE);
+    }
+
     /** Process.destroy() of child {@code pid}: SIGKILL if {@code force}, else SIGTERM, to its whole group. */
     public void destroy(int pid, boolean force) {
         ask("signal " + pid + " " + (force ? SIGKILL : SIGTERM), PATIENCE);

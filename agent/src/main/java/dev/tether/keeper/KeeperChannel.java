@@ -133,6 +133,8 @@ final class KeeperChannel {
                 }
                 if (n == 0) {
                     if (System.nanoTime() - deadline > 0) {
+                        // A late answer would be taken for the answer to the next question.
+                        closed = true;
                         throw new IOException("the keeper did not answer \"" + line + "\" within "
                                 + patience.toMillis() + " ms");
                     }

@@ -11,6 +11,7 @@ import com.sun.jna.Library;
 import com.sun.jna.Native;
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.URL;
 import java.net.UnixDomainSocketAddress;
@@ -349,6 +350,37 @@ class KeeperTest {
         jvm.destroyForcibly().waitFor();
         assertDead(group);
         awaitTrue(() -> Files.notExists(dir, LinkOption.NOFOLLOW_LINKS), "the directory is gone");
+        assertEquals("", Files.readString(tmp.resolve("jvm.out")));
+    }
+
+    /**
+     * The JVM is killed while its last child's registration still waits in a queue (the keeper reads
+     * them in batches; here it is stopped meanwhile): when the keeper reads it, the JVM is gone and the
+     * child has another parent. It must be ended all the same.
+     */
+    @Test
+    void ends_a_child_whose_registration_is_read_only_after_the_jvms_death() throws Exception {
+        Path dir = privateDir();
+        Process jvm = marked(new ProcessBuilder("/bin/sh", "-c",
+                "\"$0\" 2000 \"$2\" \"$1\" && read go && { \"$1/tether-launcher\" /bin/sh sh -c '" + TWO_SLEEPS
+                        + "' & exec sleep 1000; }",
+                keeperBinary, dir.toString(), Integer.toString(libc.getsid(0))))
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("jvm.out").toFile()).start();
+        Stat keeper = awaitValue(() -> marked(mark + "\0").stream()
+                .filter(s -> cmdline(s.pid).startsWith(keeperBinary + "\0") && s.sid == s.pid).findFirst().orElse(null),
+                "the detached keeper");
+        libc.kill(keeper.pid, 19); // SIGSTOP
+        try (OutputStream in = jvm.getOutputStream()) {
+            in.write("go\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        List<Stat> group = awaitValue(() -> {
+            List<Stat> t = tree((int) jvm.pid()).stream().filter(s -> comm(s.pid).equals("sleep") && s.pid != jvm.pid())
+                    .collect(Collectors.toList());
+            return t.size() == 2 ? t : null;
+        }, "the group's two sleeps");
+        jvm.destroyForcibly().waitFor();
+        libc.kill(keeper.pid, 18); // SIGCONT
+        assertDead(group);
         assertEquals("", Files.readString(tmp.resolve("jvm.out")));
     }
 
