@@ -4,6 +4,7 @@ import dev.tether.core.SpawnHooks;
 import dev.tether.instrument.JavaLangAccess;
 import dev.tether.instrument.ProcessImplTransformer;
 import dev.tether.log.Log;
+import dev.tether.options.LogLevel;
 import dev.tether.options.OptionException;
 import dev.tether.options.Options;
 
@@ -59,6 +60,14 @@ public final class Agent {
         }
         if (options.log() != Options.DEFAULT_LOG) {
             Log.setLevel(options.log()); // else Log stays unloaded here: each class costs every host's start-up
+        }
+        if (!options.enabled()) {
+            // The off switch for one JVM that inherits the agent (JAVA_TOOL_OPTIONS): nothing woven,
+            // nothing started, nothing printed unless asked.
+            if (options.log() == LogLevel.DEBUG) {
+                Log.get(Agent.class).debug("disabled by enabled=false; child processes are left alone");
+            }
+            return true;
         }
         if (options.ignored() != null) {
             Log.get(Agent.class).warn(options.ignored());

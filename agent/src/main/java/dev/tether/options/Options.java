@@ -8,9 +8,12 @@ import java.util.Properties;
 
 /**
  * The agent's options: one whitelist of names, the same name in the agent arguments
- * ({@code -javaagent:tether-agent.jar=grace=500ms,log=debug}) and as a system property
- * ({@code -Dtether.grace=500ms}). Agent arguments win over system properties. Anything that is not
- * exactly right is an {@link OptionException} whose message names the option and its accepted forms.
+ * ({@code -javaagent:tether-agent.jar=grace=500ms,log=debug}), as a system property
+ * ({@code -Dtether.grace=500ms}) and in the environment variable {@code TETHER_OPTIONS}, in the agent
+ * arguments' syntax ({@code TETHER_OPTIONS=enabled=false}). Agent arguments win over system
+ * properties, which win over the environment: the nearer to one JVM's command line, the stronger.
+ * Anything that is not exactly right is an {@link OptionException} whose message names the option,
+ * where it came from, and its accepted forms.
  */
 public final class Options {
 
@@ -27,73 +30,71 @@ public final class Options {
     private static final String LOG = "log";
     private static final String STRICT = "strict";
     private static final String EXCLUDE = "exclude";
+    private static final String ENABLED = "enabled";
+    /** The environment variable with the agent arguments' syntax, for a whole build or container. */
+    public static final String ENVIRONMENT = "TETHER_OPTIONS";
     /** The keeper's own limit (MAX_GRACE_MS in tether-keeper.c): one day. */
     static final long MAX_GRACE_MILLIS = 86_400_000L;
     private static final String GRACE_FORM = "grace=<duration up to 1 day (86400s), e.g. 500ms or 2s>";
     private static final String LOG_FORM = "log=<off|warn|info|debug>";
     private static final String STRICT_FORM = "strict=<true|false>";
     private static final String EXCLUDE_FORM = "exclude=<program>[:<program>...] (a name, or an absolute path)";
+    private static final String ENABLED_FORM = "enabled=<true|false>";
     private static final String ACCEPTED = "accepted options: " + GRACE_FORM + ", " + LOG_FORM + ", " + STRICT_FORM
-            + ", " + EXCLUDE_FORM;
+            + ", " + EXCLUDE_FORM + ", " + ENABLED_FORM;
     private static final int MAX_DIGITS = 9;
 
     private final long graceMillis;
     private final LogLevel log;
     private final boolean strict;
     private final Exclusions exclude;
+    private final boolean enabled;
     /** Null, or why some {@code tether.*} system properties were not taken as options. */
     private final String ignored;
 
-    private Options(long graceMillis, LogLevel log, boolean strict, Exclusions exclude, String ignored) {
+    private Options(long graceMillis, LogLevel log, boolean strict, Exclusions exclude, boolean enabled, String ignored) {
         this.graceMillis = graceMillis;
         this.log = log;
         this.strict = strict;
         this.exclude = exclude;
+        this.enabled = enabled;
         this.ignored = ignored;
     }
 
     public static Options defaults() {
-        return new Options(DEFAULT_GRACE_MILLIS, DEFAULT_LOG, false, null, null);
+        return new Options(DEFAULT_GRACE_MILLIS, DEFAULT_LOG, false, null, true, null);
+    }
+
+    /** {@link #parse(String, Properties, String)} with this JVM's {@code TETHER_OPTIONS}. */
+    public static Options parse(String agentArgs, Properties systemProperties) throws OptionException {
+        return parse(agentArgs, systemProperties, System.getenv(ENVIRONMENT));
     }
 
     /**
-     * Parses system properties named {@code tether.*}, then the agent arguments over them.
+     * Parses {@code TETHER_OPTIONS}, then system properties named {@code tether.*} over it, then the
+     * agent arguments over both.
      *
-     * <p>An unknown name stops the JVM only when it comes from the agent arguments, which exist for
-     * Tether alone. The {@code tether.} prefix of system properties is not Tether's alone (an
+     * <p>An unknown name stops the JVM when it comes from the agent arguments or TETHER_OPTIONS, which
+     * exist for Tether alone. The {@code tether.} prefix of system properties is not Tether's alone (an
      * application may have its own {@code tether.url}), and with JAVA_TOOL_OPTIONS one such JVM
      * would fail a whole build: an unknown property is left to its owner, and {@link #ignored()}
-     * says so once. A known name with a bad value is refused from either source.
+     * says so once. A known name with a bad value is refused from any source.
+     *
+     * @param environment the value of {@code TETHER_OPTIONS}, or null
      */
-    public static Options parse(String agentArgs, Properties systemProperties) throws OptionException {
-        Map<String, Setting> settings = new LinkedHashMap<>();
+    public static Options parse(String agentArgs, Properties systemProperties, String environment) throws OptionException {
+        Map<String, Setting> settings = new LinkedHashMap<>(items(environment, ENVIRONMENT));
         for (String key : systemProperties.stringPropertyNames()) {
             if (key.startsWith(PROPERTY_PREFIX)) {
                 String name = key.substring(PROPERTY_PREFIX.length());
                 settings.put(name, new Setting(name, systemProperties.getProperty(key), "-D" + key, true));
             }
         }
-        if (agentArgs != null) {
-            Map<String, Setting> fromArgs = new LinkedHashMap<>();
-            for (String item : agentArgs.split(",", -1)) {
-                if (item.isEmpty()) {
-                    continue;
-                }
-                int eq = item.indexOf('=');
-                if (eq < 0) {
-                    throw new OptionException("tether: option \"" + item + "\" has no value (write name=value); "
-                            + ACCEPTED);
-                }
-                String name = item.substring(0, eq);
-                if (fromArgs.put(name, new Setting(name, item.substring(eq + 1), "-javaagent argument " + item, false)) != null) {
-                    throw new OptionException("tether: option \"" + name + "\" is given twice in the -javaagent arguments");
-                }
-            }
-            settings.putAll(fromArgs);
-        }
+        settings.putAll(items(agentArgs, "-javaagent argument"));
         long grace = DEFAULT_GRACE_MILLIS;
         LogLevel log = DEFAULT_LOG;
         boolean strict = false;
+        boolean enabled = true;
         Exclusions exclude = null; // Exclusions.NONE at the first spawn: no class loaded in premain for it
         StringBuilder ignored = null;
         for (Setting s : settings.values()) {
@@ -105,10 +106,13 @@ public final class Options {
                     log = parseLog(s);
                     break;
                 case STRICT:
-                    strict = parseBoolean(s);
+                    strict = parseBoolean(s, STRICT_FORM);
                     break;
                 case EXCLUDE:
                     exclude = parseExclusions(s);
+                    break;
+                case ENABLED:
+                    enabled = parseBoolean(s, ENABLED_FORM);
                     break;
                 default:
                     if (s.fromProperty) {
@@ -119,8 +123,31 @@ public final class Options {
                             + ACCEPTED);
             }
         }
-        return new Options(grace, log, strict, exclude, ignored == null ? null
+        return new Options(grace, log, strict, exclude, enabled, ignored == null ? null
                 : "not an option of Tether's, left alone: " + ignored + "; " + ACCEPTED);
+    }
+
+    /** {@code name=value,name=value} (agent arguments, TETHER_OPTIONS); {@code where} names the source in messages. */
+    private static Map<String, Setting> items(String text, String where) throws OptionException {
+        Map<String, Setting> items = new LinkedHashMap<>();
+        if (text == null) {
+            return items;
+        }
+        for (String item : text.split(",", -1)) {
+            if (item.isEmpty()) {
+                continue;
+            }
+            int eq = item.indexOf('=');
+            if (eq < 0) {
+                throw new OptionException("tether: option \"" + item + "\" has no value (write name=value, in "
+                        + where + "); " + ACCEPTED);
+            }
+            String name = item.substring(0, eq);
+            if (items.put(name, new Setting(name, item.substring(eq + 1), where + " " + item, false)) != null) {
+                throw new OptionException("tether: option \"" + name + "\" is given twice (in " + where + ")");
+            }
+        }
+        return items;
     }
 
     /** Digits then {@code ms} or {@code s}. No regex: java.util.regex costs JVM start-up time for every host. */
@@ -159,14 +186,14 @@ public final class Options {
         }
     }
 
-    private static boolean parseBoolean(Setting s) throws OptionException {
+    private static boolean parseBoolean(Setting s, String form) throws OptionException {
         switch (s.value) {
             case "true":
                 return true;
             case "false":
                 return false;
             default:
-                throw bad(s, STRICT_FORM);
+                throw bad(s, form);
         }
     }
 
@@ -197,6 +224,14 @@ public final class Options {
     /** Also end descendants that left their group (setsid, setpgid), as a child subreaper. */
     public boolean strict() {
         return strict;
+    }
+
+    /**
+     * False: the agent does nothing in this JVM (it weaves nothing and starts nothing), the off switch
+     * for one JVM that inherits the agent through JAVA_TOOL_OPTIONS.
+     */
+    public boolean enabled() {
+        return enabled;
     }
 
     /** Null, or one line naming the {@code tether.*} system properties that are not options (see parse). */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tether.it.fixtures.FloodingSpawner;
 import dev.tether.it.fixtures.MainRan;
 import java.time.Duration;
 import java.util.List;
@@ -77,6 +78,48 @@ class OptionsIT {
     }
 
     @Test
+    void bad_tether_options_in_the_environment_stop_the_jvm_before_main_and_are_named() {
+        assertRejected(agentArgs("").env("TETHER_OPTIONS", "grace=abc"), "TETHER_OPTIONS grace=abc", GRACE_FORM);
+        assertRejected(agentArgs("").env("TETHER_OPTIONS", "gracee=1s"), "TETHER_OPTIONS gracee=1s", "enabled=<true|false>");
+    }
+
+    /**
+     * The off switch for one JVM that inherits the agent (JAVA_TOOL_OPTIONS in a build or an image):
+     * its children live on after its exit as without the agent, and it prints nothing. The same JVM
+     * with the agent on (TETHER_OPTIONS setting only the grace period) leaves none.
+     */
+    @Test
+    void enabled_false_in_tether_options_leaves_the_jvm_as_without_the_agent() {
+        assertEquals(2, survivorsOfExit(agentArgs("").env("TETHER_OPTIONS", "enabled=false")), "enabled=false");
+        assertEquals(2, survivorsOfExit(agentArgs("").jvmFlag("-Dtether.enabled=false")), "-Dtether.enabled=false");
+        assertEquals(0, survivorsOfExit(agentArgs("").env("TETHER_OPTIONS", "grace=500ms,log=off")), "the agent on");
+    }
+
+    /** FloodingSpawner starts {@code sh -c "sleep & sleep & wait"} and exits: how many sleeps outlive it. */
+    private static int survivorsOfExit(ChildJvm jvm) {
+        RunningJvm child = jvm.main(FloodingSpawner.class, Tree.TWO_SLEEPS.command).start();
+        Mark mark = child.mark();
+        try {
+            child.awaitLine("READY", Duration.ofSeconds(30));
+            assertTrue(Poll.until(Duration.ofSeconds(30), () -> sleeps(mark) == 2), child::describe);
+            child.send("flood 0");
+            child.awaitLine("FLOODED", Duration.ofSeconds(30));
+            child.send("exit");
+            JvmExit exit = child.awaitExit(Duration.ofSeconds(30));
+            assertEquals(0, exit.exitCode, exit::describe);
+            assertEquals("", exit.stderr, exit::describe);
+            Poll.until(Duration.ofSeconds(2), () -> sleeps(mark) == 0);
+            return sleeps(mark);
+        } finally {
+            mark.sweep();
+        }
+    }
+
+    private static int sleeps(Mark mark) {
+        return (int) mark.live().stream().filter(p -> p.cmdline.startsWith("sleep")).count();
+    }
+
+    @Test
     void grace_over_one_day_stops_the_jvm_before_main_as_the_keeper_would_refuse_it() {
         assertRejected(agentArgs("grace=86401s"), "grace", "up to 1 day");
     }
@@ -85,12 +128,12 @@ class OptionsIT {
     @Test
     void unknown_system_properties_start_the_host_with_one_warning_naming_the_options() {
         ChildJvm jvm = ChildJvm.of(Jdk.current(), marks.next()).withAgent("")
-                .jvmFlag("-Dtether.url=http://x").jvmFlag("-Dtether.enabled=false");
+                .jvmFlag("-Dtether.url=http://x").jvmFlag("-Dtether.home=/opt/tether");
         JvmExit exit = assertStarts(jvm);
         List<String> stderr = exit.stderr.lines().collect(Collectors.toList());
         assertEquals(1, stderr.size(), exit::describe);
         assertTrue(stderr.get(0).startsWith("tether: ") && stderr.get(0).contains("-Dtether.url")
-                && stderr.get(0).contains("-Dtether.enabled") && stderr.get(0).contains("grace=<duration"),
+                && stderr.get(0).contains("-Dtether.home") && stderr.get(0).contains("grace=<duration"),
                 exit::describe);
     }
 

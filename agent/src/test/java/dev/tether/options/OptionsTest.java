@@ -112,6 +112,36 @@ class OptionsTest {
     }
 
     @Test
+    void tether_options_in_the_environment_give_way_to_properties_and_agent_arguments() throws OptionException {
+        Options fromEnvironment = Options.parse(null, new Properties(), "grace=3s,log=debug,strict=true");
+        assertEquals(Duration.ofSeconds(3), fromEnvironment.grace());
+        assertEquals(LogLevel.DEBUG, fromEnvironment.log());
+        assertTrue(fromEnvironment.strict());
+        Options overridden = Options.parse("grace=1s", property("tether.log", "warn"), "grace=3s,log=debug");
+        assertEquals(Duration.ofSeconds(1), overridden.grace());
+        assertEquals(LogLevel.WARN, overridden.log());
+    }
+
+    @Test
+    void enabled_false_is_the_off_switch_from_every_source() throws OptionException {
+        assertTrue(Options.parse(null, new Properties(), null).enabled());
+        assertFalse(Options.parse(null, new Properties(), "enabled=false").enabled());
+        assertFalse(Options.parse(null, property("tether.enabled", "false"), null).enabled());
+        assertFalse(Options.parse("enabled=false", new Properties(), null).enabled());
+        assertTrue(Options.parse("enabled=true", new Properties(), "enabled=false").enabled());
+    }
+
+    @Test
+    void tether_options_is_tethers_alone_so_an_unknown_name_there_is_refused_and_named() {
+        OptionException e = assertThrows(OptionException.class, () -> Options.parse(null, new Properties(), "grase=1s"));
+        assertTrue(e.getMessage().contains("\"grase\"") && e.getMessage().contains("TETHER_OPTIONS grase=1s")
+                && e.getMessage().contains("enabled=<true|false>"), e.getMessage());
+        e = assertThrows(OptionException.class, () -> Options.parse(null, new Properties(), "enabled=no"));
+        assertTrue(e.getMessage().contains("TETHER_OPTIONS enabled=no") && e.getMessage().contains("enabled=<true|false>"),
+                e.getMessage());
+    }
+
+    @Test
     void a_bad_system_property_names_the_property() {
         String message = failure(null, property("tether.grace", "abc"));
         assertTrue(message.contains("-Dtether.grace") && message.contains("500ms"), message);
@@ -120,11 +150,11 @@ class OptionsTest {
     @Test
     void an_unknown_system_property_is_left_to_its_owner_and_named_once() throws OptionException {
         Properties props = property("tether.url", "http://x");
-        props.setProperty("tether.enabled", "false");
-        Options options = Options.parse("grace=1s", props);
+        props.setProperty("tether.home", "/opt/tether");
+        Options options = Options.parse("grace=1s", props, null);
         assertEquals(Duration.ofSeconds(1), options.grace());
         String ignored = options.ignored();
-        assertTrue(ignored.contains("-Dtether.url") && ignored.contains("-Dtether.enabled")
+        assertTrue(ignored.contains("-Dtether.url") && ignored.contains("-Dtether.home")
                 && ignored.contains("grace=<duration"), ignored);
     }
 
