@@ -27,6 +27,7 @@ import java.security.PrivilegedAction;
  * widened by it) and never throws: a failure to activate is one warning and the host runs on,
  * unprotected. Spawns made by the agent itself (JNA may spawn while loading) pass through untouched.
  */
+@SuppressWarnings("removal") // AccessController: what a host's SecurityManager (JDK 17-23) checks (SecurityManagerIT)
 public final class SpawnHooks {
 
     private final Options options;

@@ -17,6 +17,7 @@ import java.security.ProtectionDomain;
  * ByteBuddy is not even loaded. If the class is already loaded (another agent spawned first, or
  * Tether was attached late) it is retransformed at once.
  */
+@SuppressWarnings("removal") // AccessController: what a host's SecurityManager (JDK 17-23) checks (SecurityManagerIT)
 public final class ProcessImplTransformer implements ClassFileTransformer {
     private static final String TARGET = "java/lang/ProcessImpl";
 
