@@ -41,10 +41,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(180)
 class SilenceIT {
     /**
-     * JDK-made warnings that the agent cannot avoid, as the README lists them, each with the flag that
-     * silences it. There are none: the list is pinned EMPTY, so any warning the agent makes a JDK print
+     * JDK-made warnings that the agent cannot avoid, as docs/how-it-works.md lists them, each with the
+     * flag that silences it. There are none: the list is pinned EMPTY, so any warning the agent makes a JDK print
      * fails {@link #the_agent_makes_the_jdk_print_no_warning_beyond_the_unavoidable_ones_the_readme_lists}.
-     * A warning that becomes truly unavoidable goes here and into the README together.
+     * A warning that becomes truly unavoidable goes here and into docs/how-it-works.md together.
      */
     static final List<String> UNAVOIDABLE_JDK_WARNINGS = List.of();
 
@@ -104,7 +104,7 @@ class SilenceIT {
         assertEquals(List.of(), jdkWarnings(without), () -> "the host alone already makes the JDK warn\n"
                 + without.describe());
         assertEquals(UNAVOIDABLE_JDK_WARNINGS, jdkWarnings(with),
-                () -> "JDK warnings with the agent (the README lists none as unavoidable)\n" + with.describe());
+                () -> "JDK warnings with the agent (docs/how-it-works.md lists none as unavoidable)\n" + with.describe());
     }
 
     @ParameterizedTest(name = "{0}")
