@@ -16,6 +16,8 @@
  *               DIR/keeper.ctl  stream: the JVM's channel, taken by the first connection whose
  *                               peer (SO_PEERCRED) is the JVM; then the name is removed, and a
  *                               connected socket cannot be opened again through /proc (ENXIO)
+ *               DIR/keeper.status  stream: any process of this user reads what the keeper holds
+ *                               (`java -jar tether-agent.jar status PID`); see answer_status
  *             After the JVM is gone, the keeper removes DIR and what is in it.
  *
  * The JVM (our parent: the JVM waits for this process) starts it at its first spawn. Everything that
@@ -126,6 +128,7 @@ static long long batch_pause_ns = 1000000LL;
 static int regs[REG_SOCKETS];
 static size_t n_regs;
 #define CTL_NAME "keeper.ctl"
+#define STATUS_NAME "keeper.status" /* the longest name in DIR: LauncherFiles.LONGEST_SOCKET */
 #define MAX_LINE 256
 
 struct entry {
@@ -970,6 +973,144 @@ static void stop(long long wait_ns, int await_reaping, struct outcome *o)
 
 /* ---- The JVM's channel ---- */
 
+/* ---- Status: `java -jar tether-agent.jar status PID` ---- */
+
+/* A growing text; on a failed allocation it stops growing and says so at its end. */
+struct text {
+    char *p;
+    size_t n, cap;
+    int short_of_memory;
+};
+
+static void append(struct text *t, const char *fmt, ...)
+{
+    char line[600];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (n < 0 || t->short_of_memory)
+        return;
+    size_t k = (size_t)n < sizeof line ? (size_t)n : sizeof line - 1;
+    while (t->n + k + 1 > t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 4096;
+        char *p = realloc(t->p, cap);
+        if (p == NULL) {
+            t->short_of_memory = 1;
+            return;
+        }
+        t->p = p;
+        t->cap = cap;
+    }
+    memcpy(t->p + t->n, line, k);
+    t->n += k;
+    t->p[t->n] = '\0';
+}
+
+#ifdef __linux__
+/* Milliseconds since boot (/proc/uptime), and clock ticks per second: a process's age from its start. */
+static long long uptime_ms(void)
+{
+    char buf[64];
+    int fd = open("/proc/uptime", O_RDONLY | O_CLOEXEC);
+    ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+    close_fd(fd);
+    if (n <= 0)
+        return -1;
+    buf[n] = '\0';
+    unsigned long long seconds = 0, hundredths = 0;
+    return sscanf(buf, "%llu.%2llu", &seconds, &hundredths) >= 1 ? (long long)(seconds * 1000 + hundredths * 10) : -1;
+}
+
+/* The command line, NULs as spaces, anything not printable as '?', at most 200 bytes. */
+static void command_of(pid_t pid, char *out, size_t size)
+{
+    char path[32];
+    snprintf(path, sizeof path, "/proc/%d/cmdline", (int)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    ssize_t n = fd < 0 ? -1 : read(fd, out, size - 1);
+    close_fd(fd);
+    if (n < 0)
+        n = 0;
+    while (n > 0 && out[n - 1] == '\0')
+        n--;
+    for (ssize_t i = 0; i < n; i++)
+        out[i] = out[i] == '\0' ? ' ' : (unsigned char)out[i] < 0x20 || out[i] == 0x7f ? '?' : out[i];
+    out[n] = '\0';
+}
+
+static void append_proc(struct text *t, const struct proc *p, long long now_ms, long ticks)
+{
+    char command[201];
+    command_of(p->pid, command, sizeof command);
+    long long age = now_ms < 0 || ticks <= 0 ? -1 : now_ms - (long long)(p->start * 1000 / (unsigned long long)ticks);
+    append(t, "proc %d %d %d %lld %s\n", (int)p->pid, (int)p->ppid, (int)p->pgid, age < 0 ? -1 : age, command);
+}
+
+/* Every live entry: "group PGID g|j", then its live processes, "proc PID PPID PGID AGE_MS COMMAND". */
+static void describe(struct text *t)
+{
+    drain_all();
+    scan();
+    long long now_ms = uptime_ms();
+    long ticks = sysconf(_SC_CLK_TCK);
+    for (size_t i = 0; i < n_entries; i++) {
+        const struct entry *e = &entries[i];
+        if (!alive(e))
+            continue;
+        append(t, "group %d %c\n", (int)e->pid, e->own ? 'g' : 'j');
+        for (size_t k = 0; k < n_procs; k++)
+            procs[k].mark = 0;
+        if (!e->own)
+            mark_below(e->pid);
+        for (size_t k = 0; k < n_procs; k++) {
+            const struct proc *p = &procs[k];
+            if (live(p) && (e->own ? p->pgid == e->pid : p->pid == e->pid || p->mark))
+                append_proc(t, p, now_ms, ticks);
+        }
+    }
+}
+#else
+static void describe(struct text *t) { (void)t; }
+#endif
+
+/* One client of DIR/keeper.status: this user's processes only (SO_PEERCRED). It reads a text and
+ * sends nothing: "jvm PID", the groups (see describe), "end". A client that does not read within
+ * 100 ms per send is cut off: the keeper never waits on it for longer. */
+static void answer_status(int listener)
+{
+    int fd = accept4(listener, NULL, NULL, SOCK_CLOEXEC);
+    if (fd < 0)
+        return;
+#ifdef SO_PEERCRED
+    struct ucred peer;
+    socklen_t length = sizeof peer;
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &length) < 0 || peer.uid != self_uid) {
+        close_fd(fd);
+        return;
+    }
+#endif
+    struct timeval patience = {0, 100000};
+    if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &patience, sizeof patience) < 0) {
+        close_fd(fd);
+        return;
+    }
+    struct text t = {NULL, 0, 0, 0};
+    append(&t, "jvm %d\n", (int)jvm_pid);
+    describe(&t);
+    append(&t, t.short_of_memory ? "" : "end\n");
+    for (size_t sent = 0; t.p != NULL && sent < t.n;) {
+        ssize_t n = send(fd, t.p + sent, t.n - sent, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break; /* gone, or not reading */
+        sent += (size_t)n;
+    }
+    free(t.p);
+    close_fd(fd);
+}
+
 /* One line of the JVM's (see the usage), without its '\n'; writes its answer into reply. */
 static void request(char *line, char *reply, size_t size)
 {
@@ -1142,7 +1283,7 @@ static int plausible_dir(const char *dir)
 {
     const char *name = strrchr(dir, '/');
     return dir[0] == '/' && strncmp(name + 1, "tether-", 7) == 0 && name[8] != '\0' &&
-           strlen(dir) + 1 + sizeof REG_NAME + 1 <= sizeof ((struct sockaddr_un *)0)->sun_path;
+           strlen(dir) + 1 + sizeof STATUS_NAME <= sizeof ((struct sockaddr_un *)0)->sun_path;
 }
 
 static socklen_t address(struct sockaddr_un *a, const char *name)
@@ -1286,12 +1427,13 @@ int main(int argc, char **argv)
      * ignored until setsid(), so `kill -- -PGID` between fork and setsid cannot end it. */
     struct sigaction ign = {.sa_handler = SIG_IGN};
     sigset_t none;
-    int on = 1, listener;
+    int on = 1, listener, status;
     umask(077);
     if (sigemptyset(&none) < 0 || sigprocmask(SIG_SETMASK, &none, NULL) < 0 || sigaction(SIGPIPE, &ign, NULL) < 0 ||
         sigaction(SIGHUP, &ign, NULL) < 0 || sigaction(SIGINT, &ign, NULL) < 0 || sigaction(SIGTERM, &ign, NULL) < 0 ||
         !bind_registrations(&on) ||
-        (listener = bound(SOCK_STREAM, CTL_NAME)) < 0 || listen(listener, 8) < 0 || chdir("/") < 0) {
+        (listener = bound(SOCK_STREAM, CTL_NAME)) < 0 || listen(listener, 8) < 0 ||
+        (status = bound(SOCK_STREAM, STATUS_NAME)) < 0 || listen(status, 8) < 0 || chdir("/") < 0) {
         say(errno, "cannot start");
         return EXIT_START;
     }
@@ -1312,14 +1454,15 @@ int main(int argc, char **argv)
     long long reg_at = 0; /* registrations are next read at this time (see PAUSE_PER_DATAGRAM_NS) */
     struct outcome o = {0, 0, 0};
     for (;;) {
-        struct pollfd fds[2 + REG_SOCKETS] = {{.fd = jvm_pidfd, .events = POLLIN},
-                                              {.fd = channel >= 0 ? channel : listener, .events = POLLIN}};
+        struct pollfd fds[3 + REG_SOCKETS] = {{.fd = jvm_pidfd, .events = POLLIN},
+                                              {.fd = channel >= 0 ? channel : listener, .events = POLLIN},
+                                              {.fd = status, .events = POLLIN}};
         for (size_t i = 0; i < n_regs; i++)
-            fds[2 + i] = (struct pollfd){.fd = regs[i], .events = POLLIN};
+            fds[3 + i] = (struct pollfd){.fd = regs[i], .events = POLLIN};
         long long now = now_ns();
         int napping = now < reg_at;
         int timeout = napping ? (int)((reg_at - now) / 1000000) + 1 : jvm_pidfd < 0 ? 1000 : -1;
-        int n = poll(fds, napping ? 2 : 2 + n_regs, timeout);
+        int n = poll(fds, napping ? 3 : 3 + n_regs, timeout);
         if (n < 0 && errno != EINTR) {
             say(errno, "poll");
             break;
@@ -1331,11 +1474,13 @@ int main(int argc, char **argv)
         }
         int queued = 0;
         for (size_t i = 0; !napping && i < n_regs; i++)
-            queued |= fds[2 + i].revents & POLLIN;
+            queued |= fds[3 + i].revents & POLLIN;
         if (queued) {
             drain_all();
             reg_at = now_ns() + batch_pause_ns;
         }
+        if (fds[2].revents & POLLIN)
+            answer_status(status);
         if (channel < 0 && (fds[1].revents & POLLIN) && (channel = accept_jvm(listener)) >= 0) {
             struct sockaddr_un a;
             address(&a, CTL_NAME);

@@ -79,6 +79,16 @@ final class IsolatingClassLoader extends ClassLoader implements Supplier<Object[
         Class.forName(ENTRY_CLASS, true, loader);
     }
 
+    /** The command line's entry in stage two: {@code dev.tether.cli.Cli.run}, by reflection (no host pays for it here). */
+    static int runCommandLine(String version, String[] args) throws Exception {
+        URL jarUrl = TetherPremain.class.getProtectionDomain().getCodeSource().getLocation();
+        JarFile jar = new JarFile(new java.io.File(jarUrl.toURI()), false);
+        IsolatingClassLoader loader = new IsolatingClassLoader(jar, jarUrl);
+        Class<?> cli = Class.forName("dev.tether.cli.Cli", true, loader);
+        return (Integer) cli.getMethod("run", String.class, String[].class, java.io.PrintStream.class,
+                java.io.PrintStream.class).invoke(null, version, args, System.out, System.err);
+    }
+
     /** Stage two's entry gets premain's arguments, {@code {agentArgs, instrumentation, attached, accepted}}, once. */
     @Override
     public synchronized Object[] get() {

@@ -27,6 +27,12 @@ public final class TetherPremain {
         start(agentArgs, inst, true);
     }
 
+    /** {@code java -jar tether-agent.jar ...}: the command line (dev.tether.cli), never run in a host. */
+    public static void main(String[] args) throws Exception {
+        String version = TetherPremain.class.getPackage().getImplementationVersion();
+        System.exit(IsolatingClassLoader.runCommandLine(version == null ? "(unknown version)" : version, args));
+    }
+
     private static synchronized void start(String agentArgs, Instrumentation inst, boolean attached) {
         if (startedWith != null) {
             System.err.println("tether: the agent is already running in this JVM; ignoring the second copy"

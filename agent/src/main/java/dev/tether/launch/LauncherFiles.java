@@ -38,11 +38,11 @@ public final class LauncherFiles {
     /** The suffix of the launcher's names that keep the child in the JVM's group. */
     private static final String SAME_GROUP = "-samegroup";
     /** The longest name in the directory that is a socket's (sun_path: 108 bytes with the NUL, unix(7)). */
-    private static final String LONGEST_SOCKET = "keeper.regf";
+    private static final String LONGEST_SOCKET = "keeper.status";
     /** The keeper's sockets, removed at a normal exit (the keeper removes them after any other). */
     private static final String[] SOCKETS = {"keeper.ctl", "keeper.reg0", "keeper.reg1", "keeper.reg2", "keeper.reg3",
         "keeper.reg4", "keeper.reg5", "keeper.reg6", "keeper.reg7", "keeper.reg8", "keeper.reg9", "keeper.rega",
-        "keeper.regb", "keeper.regc", "keeper.regd", "keeper.rege", "keeper.regf"};
+        "keeper.regb", "keeper.regc", "keeper.regd", "keeper.rege", "keeper.regf", "keeper.status"};
     private static final int SUN_PATH = 108;
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
     private static final int MAX_NAME_ATTEMPTS = 100;

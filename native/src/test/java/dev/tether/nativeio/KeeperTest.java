@@ -16,6 +16,7 @@ import java.net.StandardProtocolFamily;
 import java.net.URL;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -147,10 +148,11 @@ class KeeperTest {
         assertNotEquals(ProcessHandle.current().pid(), s.ppid, "not a child of the JVM");
         awaitTrue(() -> readLink(Path.of("/proc/" + k.proc.pid + "/cwd")).equals("/"), "the keeper in /");
         List<String> fds = fds(k.proc.pid).stream().map(f -> f[1]).collect(Collectors.toList());
-        assertEquals(21, fds.size(), "0, 1, 2, 16 registration sockets, the channel, a pidfd on the JVM: " + fds);
+        assertEquals(22, fds.size(), "0, 1, 2, 16 registration sockets, the channel, the status listener, a pidfd on"
+                + " the JVM: " + fds);
         assertTrue(fds.contains("anon_inode:[pidfd]"), fds.toString());
         List<String> expected = new ArrayList<>(List.of("jspawnhelper", "jspawnhelper-samegroup", "jspawnhelper.jdk",
-                "tether-launcher", "tether-launcher-samegroup"));
+                "keeper.status", "tether-launcher", "tether-launcher-samegroup"));
         for (int i = 0; i < 16; i++) {
             expected.add("keeper.reg" + Integer.toHexString(i));
         }
@@ -255,7 +257,7 @@ class KeeperTest {
         Group g = k.group(TWO_SLEEPS, 3);
         List<String> listed = sorted(k.ask("list"));
         assertTrue(listed.size() <= 64 && listed.contains(g.pid + "g"), listed.toString());
-        assertTrue(fds(k.proc.pid).size() <= 21 + 64, "one pidfd per entry: " + fds(k.proc.pid).size());
+        assertTrue(fds(k.proc.pid).size() <= 22 + 64, "one pidfd per entry: " + fds(k.proc.pid).size());
     }
 
     // ---- Ending: "stop", and the JVM's death ----
@@ -453,6 +455,26 @@ class KeeperTest {
         String answer = k.ask("stop 3000");
         assertTrue(answer.matches("stopped 0 0 0 \\d+"), "nothing left to signal: " + answer);
         assertDead(g.members);
+    }
+
+    @Test
+    void keeper_status_tells_this_users_client_every_live_group_with_its_processes() throws Exception {
+        Keeper k = start(Kernel.CURRENT, 2000);
+        Group g = k.group(TWO_SLEEPS, 3);
+        List<String> lines;
+        try (SocketChannel status = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            status.connect(UnixDomainSocketAddress.of(k.dir.resolve("keeper.status")));
+            lines = List.of(new String(Channels.newInputStream(status).readAllBytes(), StandardCharsets.UTF_8).split("\n"));
+        }
+        assertEquals("jvm " + ProcessHandle.current().pid(), lines.get(0));
+        assertEquals("group " + g.pid + " g", lines.get(1));
+        for (Stat member : g.members) {
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith("proc " + member.pid + " ")), member + " in " + lines);
+        }
+        assertTrue(lines.stream().anyMatch(l -> l.matches("proc " + g.pid + " \\d+ " + g.pid + " \\d+ sh -c " + TWO_SLEEPS)),
+                lines.toString());
+        assertEquals("end", lines.get(lines.size() - 1));
+        assertEquals(1 + 1 + 3 + 1, lines.size(), lines.toString());
     }
 
     // ---- Requests ----
