@@ -97,6 +97,10 @@ class AgentJarContentIT {
                     INST + "dev/tether/entry/Agent.class",
                     INST + "dev/tether/native/linux-x86_64/tether-launcher",
                     INST + "dev/tether/native/linux-x86_64/tether-keeper",
+                    // cross-compiled: one jar for x86_64 and aarch64 Linux
+                    INST + "dev/tether/native/linux-aarch64/tether-launcher",
+                    INST + "dev/tether/native/linux-aarch64/tether-keeper",
+                    "META-INF/MANIFEST.MF",
                     // ByteBuddy's own ASM, the part of ByteBuddy that weaves (the rest is left out: see agent/pom.xml)
                     INST + "dev/tether/shaded/bytebuddy/jar/asm/ClassWriter.class",
                     INST + "dev/tether/shaded/slf4j/LoggerFactory.class",

@@ -16,6 +16,7 @@ import java.net.StandardProtocolFamily;
 import java.net.URL;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +36,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -352,6 +354,65 @@ class KeeperTest {
         jvm.destroyForcibly().waitFor();
         assertDead(group);
         awaitTrue(() -> Files.notExists(dir, LinkOption.NOFOLLOW_LINKS), "the directory is gone");
+        assertEquals("", Files.readString(tmp.resolve("jvm.out")));
+    }
+
+    // ---- The linux-aarch64 build, under qemu-aarch64-static (the tools are cross-compiled on x86_64) ----
+
+    /** Both tools for linux-aarch64 are in the build, for that machine, and static (no PT_INTERP). */
+    @Test
+    void the_aarch64_tools_are_static_aarch64_executables() throws Exception {
+        assumeTrue(System.getProperty("tether.platform").equals("linux-x86_64"), "cross-built on x86_64 only");
+        for (String tool : List.of("tether-launcher", "tether-keeper")) {
+            ByteBuffer elf = ByteBuffer.wrap(Files.readAllBytes(Path.of(resource("linux-aarch64", tool))))
+                    .order(ByteOrder.LITTLE_ENDIAN);
+            assertEquals(0x464c457f, elf.getInt(0), tool + ": an ELF file");
+            assertEquals(183, elf.getShort(18), tool + ": e_machine EM_AARCH64");
+            long phoff = elf.getLong(32);
+            int phentsize = elf.getShort(54), phnum = elf.getShort(56);
+            for (int i = 0; i < phnum; i++) {
+                assertNotEquals(3, elf.getInt((int) phoff + i * phentsize), tool + ": a PT_INTERP, so not static");
+            }
+        }
+    }
+
+    /**
+     * The aarch64 launcher and keeper, run by qemu-aarch64-static: the launcher puts the child in a
+     * group of its own and registers it; a stand-in JVM (a shell) is killed, and the keeper ends the
+     * group and removes the directory, saying nothing.
+     */
+    @Test
+    void the_aarch64_tools_under_qemu_put_a_child_in_its_group_and_end_it_after_the_jvms_death() throws Exception {
+        assumeTrue(System.getProperty("tether.platform").equals("linux-x86_64"), "cross-built on x86_64 only");
+        String qemu = Stream.of(System.getenv("PATH").split(":")).map(d -> Path.of(d, "qemu-aarch64-static"))
+                .filter(Files::isExecutable).map(Path::toString).findFirst().orElse(null);
+        assumeTrue(qemu != null, "no qemu-aarch64-static on PATH (Debian: qemu-user-static)");
+        Path dir = Files.createDirectory(tmp.resolve("tether-aarch64"));
+        Files.copy(Path.of(resource("linux-aarch64", "tether-launcher")), dir.resolve("tether-launcher"));
+        Files.copy(Path.of(resource("linux-aarch64", "tether-keeper")), dir.resolve("tether-keeper"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        Path ownGroup = tmp.resolve("own.out");
+        Process own = marked(new ProcessBuilder(qemu, dir + "/tether-launcher", "/bin/sh", "sh", "-c",
+                "cut -d' ' -f1,5 /proc/$$/stat")).redirectOutput(ownGroup.toFile()).start();
+        assertTrue(own.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS));
+        String[] pidAndGroup = Files.readString(ownGroup).trim().split(" ");
+        assertEquals(pidAndGroup[0], pidAndGroup[1], "the child leads a group of its own");
+
+        Process jvm = marked(new ProcessBuilder("/bin/sh", "-c",
+                "\"$0\" \"$1/tether-keeper\" 2000 \"$2\" \"$1\" && { \"$0\" \"$1/tether-launcher\" /bin/sh sh -c '"
+                        + TWO_SLEEPS + "' & exec sleep 1000; }",
+                qemu, dir.toString(), Integer.toString(libc.getsid(0))))
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("jvm.out").toFile()).start();
+        List<Stat> group = awaitValue(() -> {
+            List<Stat> t = tree((int) jvm.pid()).stream().filter(st -> comm(st.pid).equals("sleep") && st.pid != jvm.pid())
+                    .collect(Collectors.toList());
+            return t.size() == 2 ? t : null;
+        }, "the group's two sleeps");
+        assertEquals(group.get(0).pgid, group.get(1).pgid);
+        assertNotEquals(stat((int) jvm.pid()).pgid, group.get(0).pgid, "not in the stand-in JVM's group");
+        jvm.destroyForcibly().waitFor();
+        assertDead(group);
+        awaitTrue(() -> Files.notExists(dir, LinkOption.NOFOLLOW_LINKS), "the keeper removed the directory");
         assertEquals("", Files.readString(tmp.resolve("jvm.out")));
     }
 
