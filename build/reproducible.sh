@@ -4,11 +4,13 @@
 # On a difference, lists the entries whose contents or times differ.
 #
 # usage: build/reproducible.sh [-o]    (-o: Maven offline, as when the build itself runs it)
+#   MAVEN_REPO_LOCAL  the local repository to use (the calling build's), default Maven's own
 # exit:  0 identical, 1 different, 2 a build failed
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 offline=()
 [[ ${1:-} == -o ]] && offline=(-o)
+[[ -n ${MAVEN_REPO_LOCAL:-} ]] && offline+=("-Dmaven.repo.local=$MAVEN_REPO_LOCAL")
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/tether-reproducible.XXXXXX")
 trap 'rm -rf "$work"' EXIT

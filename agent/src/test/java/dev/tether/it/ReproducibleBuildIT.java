@@ -31,6 +31,7 @@ class ReproducibleBuildIT {
         // The copies' own builds must not pick up options meant for this one's test JVMs.
         pb.environment().remove("JAVA_TOOL_OPTIONS");
         pb.environment().remove("MAVEN_OPTS");
+        pb.environment().put("MAVEN_REPO_LOCAL", System.getProperty("tether.maven.repository", ""));
         Process check = pb.start();
         check.getOutputStream().close();
         String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
