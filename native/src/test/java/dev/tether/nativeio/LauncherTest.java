@@ -13,11 +13,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,14 +38,24 @@ class LauncherTest {
             "printf 'args=%s\\n' \"$*\"",
             "");
 
-    private static String launcher;
+    private String launcher;
 
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void findLauncher() throws Exception {
-        String platform = System.getProperty("tether.platform");
+    /** The platform whose launcher runs: the build's own; a subclass runs another's under an emulator. */
+    String platform() {
+        return System.getProperty("tether.platform");
+    }
+
+    /** The command that runs the launcher, before its path: nothing here (it is this machine's). */
+    List<String> emulator() {
+        return List.of();
+    }
+
+    @BeforeEach
+    void findLauncher() throws Exception {
+        String platform = platform();
         assertTrue(platform != null, "tether.platform is set by the build (native/pom.xml)");
         assumeTrue(!platform.equals("unsupported"), "no launcher is built on this platform");
         String resource = "dev/tether/native/" + platform + "/tether-launcher";
@@ -207,6 +219,20 @@ class LauncherTest {
         return r.report().get("pgid");
     }
 
+    /** The command, with the emulator (if any) before every word that names the launcher or a copy of it. */
+    private List<String> emulated(Path dir, String... command) throws IOException {
+        List<String> words = new ArrayList<>();
+        for (String word : command) {
+            Path file = (dir == null ? Path.of(word) : dir.resolve(word)).normalize();
+            if (!emulator().isEmpty() && Files.isRegularFile(file)
+                    && Files.mismatch(file.toRealPath(), Path.of(launcher)) == -1) {
+                words.addAll(emulator());
+            }
+            words.add(word);
+        }
+        return words;
+    }
+
     private static Path executable(Path file, String content) throws IOException {
         Files.writeString(file, content);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -217,7 +243,7 @@ class LauncherTest {
     private Result run(Path dir, String... command) throws Exception {
         Path out = Files.createTempFile(tmp, "out", ".txt");
         Path err = Files.createTempFile(tmp, "err", ".txt");
-        ProcessBuilder pb = new ProcessBuilder(command)
+        ProcessBuilder pb = new ProcessBuilder(emulated(dir, command))
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile());
         if (dir != null) pb.directory(dir.toFile());
