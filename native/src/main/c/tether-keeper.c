@@ -562,8 +562,6 @@ struct pidfd_info_v0 {
 #define PIDFD_GET_INFO _IOWR(0xFF, 11, struct pidfd_info_v0)
 #define PIDFD_INFO_PID 1ULL
 
-/* Whether fd is a pidfd on pid (or on a process already reaped, which no longer has a number):
- * PIDFD_GET_INFO where the kernel has it, else the "Pid:" line of /proc/self/fdinfo (proc(5)). */
 /* PIDFD_GET_INFO: 1 and the pid and parent of fd's process, 0 if it is already reaped, -1 where the
  * kernel cannot tell (before 6.13; or fd is no pidfd: the statfs check comes first, once per fd). */
 static int pidfd_info(int fd, struct pidfd_info_v0 *info)
@@ -581,6 +579,8 @@ static int pidfd_info(int fd, struct pidfd_info_v0 *info)
     return -1;
 }
 
+/* Whether fd is a pidfd on pid (or on a process already reaped, which no longer has a number):
+ * PIDFD_GET_INFO where the kernel has it, else the "Pid:" line of /proc/self/fdinfo (proc(5)). */
 static int pidfd_on(int fd, pid_t pid)
 {
     struct pidfd_info_v0 info;
@@ -635,16 +635,27 @@ static int jvm_exited(void)
     return kill(jvm_pid, 0) < 0 && errno == ESRCH;
 }
 
-#ifdef __linux__
-/* Whether the JVM has exited, now, without waiting. */
-static int jvm_has_exited(void)
+/* Whether the JVM has exited, waiting up to wait_ms for it: its pidfd polls readable, or else
+ * jvm_exited, asked every 10 ms. */
+static int jvm_exit_seen(int wait_ms)
 {
     if (jvm_pidfd >= 0) {
         struct pollfd p = {.fd = jvm_pidfd, .events = POLLIN};
-        return poll(&p, 1, 0) > 0;
+        int n;
+        while ((n = poll(&p, 1, wait_ms)) < 0 && errno == EINTR) {
+        }
+        return n > 0;
     }
-    return jvm_exited();
+    for (int waited = 0;; waited += 10) {
+        if (jvm_exited())
+            return 1;
+        if (waited >= wait_ms)
+            return 0;
+        pause_ns(10000000LL);
+    }
 }
+
+#ifdef __linux__
 
 /* A registration read only after the JVM's end (the JVM was killed while the keeper paused between
  * batches): the sender, once the JVM's child, now has another parent (1, or a subreaper;
@@ -652,11 +663,9 @@ static int jvm_has_exited(void)
  * the JVM's session and started after the JVM: a registration names its sender alone (the kernel's
  * credentials, and the pidfd checked against them), so a stranger could only have asked for its own
  * end. Losing a child of the JVM here would leave it running. */
-static int orphan_of_jvm(pid_t pid)
+static int orphan_of_jvm(const struct proc *sender)
 {
-    struct proc p;
-    return jvm_start != 0 && (jvm_ended || jvm_has_exited()) && read_stat(pid, &p) && p.sid == jvm_sid &&
-           p.start >= jvm_start;
+    return jvm_start != 0 && (jvm_ended || jvm_exit_seen(0)) && sender->sid == jvm_sid && sender->start >= jvm_start;
 }
 #endif
 
@@ -681,7 +690,9 @@ static void registration(const char *data, pid_t pid, uid_t uid, int pidfd)
      * says whose child the sender is (Linux 6.13+). */
     struct pidfd_info_v0 info;
     int known = pidfd >= 0 && own && have_group_flag ? pidfd_info(pidfd, &info) : -1;
-    if (known == 1 && ((pid_t)info.pid != pid || ((pid_t)info.ppid != jvm_pid && !orphan_of_jvm(pid)))) {
+    struct proc sender;
+    if (known == 1 && ((pid_t)info.pid != pid ||
+                       ((pid_t)info.ppid != jvm_pid && !(read_stat(pid, &sender) && orphan_of_jvm(&sender))))) {
         if ((pid_t)info.pid != pid)
             say(0, "dropping a registration from pid %d: the pidfd it sent names another process", (int)pid);
         else
@@ -704,7 +715,7 @@ static void registration(const char *data, pid_t pid, uid_t uid, int pidfd)
     struct proc p;
     int seen = read_stat(pid, &p);
     int still = pidfd >= 0 ? pidfd_signal(pidfd, 0, 0) == 0 : (seen && start != 0 && p.start == start);
-    if (seen && still && p.ppid != jvm_pid && !orphan_of_jvm(pid)) {
+    if (seen && still && p.ppid != jvm_pid && !orphan_of_jvm(&p)) {
         say(0, "dropping a registration from pid %d: its parent %d is not the JVM", (int)pid, (int)p.ppid);
         close_fd(pidfd);
         return;
@@ -971,7 +982,21 @@ static void stop(long long wait_ns, int await_reaping, struct outcome *o)
         drop(n_entries - 1);
 }
 
-/* ---- The JVM's channel ---- */
+/* Sends all n bytes; 0 on success, else the errno that stopped it (EAGAIN: a client that does not
+ * read within its SO_SNDTIMEO; EPIPE, ECONNRESET: gone). */
+static int send_bytes(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t sent = send(fd, p, n, MSG_NOSIGNAL);
+        if (sent < 0 && errno == EINTR)
+            continue;
+        if (sent < 0)
+            return errno;
+        p += sent;
+        n -= (size_t)sent;
+    }
+    return 0;
+}
 
 /* ---- Status: `java -jar tether-agent.jar status PID` ---- */
 
@@ -1008,7 +1033,7 @@ static void append(struct text *t, const char *fmt, ...)
 }
 
 #ifdef __linux__
-/* Milliseconds since boot (/proc/uptime), and clock ticks per second: a process's age from its start. */
+/* Milliseconds since boot (/proc/uptime): with a start time in clock ticks, a process's age. */
 static long long uptime_ms(void)
 {
     char buf[64];
@@ -1099,17 +1124,13 @@ static void answer_status(int listener)
     append(&t, "jvm %d\n", (int)jvm_pid);
     describe(&t);
     append(&t, t.short_of_memory ? "" : "end\n");
-    for (size_t sent = 0; t.p != NULL && sent < t.n;) {
-        ssize_t n = send(fd, t.p + sent, t.n - sent, MSG_NOSIGNAL);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break; /* gone, or not reading */
-        sent += (size_t)n;
-    }
+    if (t.p != NULL)
+        send_bytes(fd, t.p, t.n); /* a client gone, or not reading, is its own loss */
     free(t.p);
     close_fd(fd);
 }
+
+/* ---- The JVM's channel ---- */
 
 /* One line of the JVM's (see the usage), without its '\n'; writes its answer into reply. */
 static void request(char *line, char *reply, size_t size)
@@ -1176,19 +1197,9 @@ static void request(char *line, char *reply, size_t size)
 
 static void send_all(int fd, const char *text)
 {
-    size_t length = strlen(text);
-    while (length > 0) {
-        ssize_t n = send(fd, text, length, MSG_NOSIGNAL);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            if (errno != EPIPE && errno != ECONNRESET)
-                say(errno, "answering the JVM");
-            return;
-        }
-        text += n;
-        length -= (size_t)n;
-    }
+    int err = send_bytes(fd, text, strlen(text));
+    if (err != 0 && err != EPIPE && err != ECONNRESET)
+        say(err, "answering the JVM");
 }
 
 /* Bytes from the JVM's channel: whole lines, each answered in order. A line longer than MAX_LINE is
@@ -1223,22 +1234,7 @@ static void feed(int channel, const char *bytes, size_t n)
 
 /* Whether the JVM has ended. The end of its channel comes when its last thread has closed its files,
  * a moment before the kernel counts the process as exited, so this waits up to a second. */
-static int jvm_gone(void)
-{
-    if (jvm_pidfd >= 0) {
-        struct pollfd p = {.fd = jvm_pidfd, .events = POLLIN};
-        int n;
-        while ((n = poll(&p, 1, 1000)) < 0 && errno == EINTR) {
-        }
-        return n > 0;
-    }
-    for (int tries = 0; tries < 100; tries++) {
-        if (jvm_exited())
-            return 1;
-        pause_ns(10000000LL);
-    }
-    return 0;
-}
+static int jvm_gone(void) { return jvm_exit_seen(1000); }
 
 /* DIR and the files in it, once the JVM is gone. Only a directory that is ours by every sign: no
  * symbolic link, this user's, mode 0700; only its entries that are not directories. */
