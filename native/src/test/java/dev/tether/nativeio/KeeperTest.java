@@ -34,6 +34,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -345,11 +346,7 @@ class KeeperTest {
         Process jvm = marked(new ProcessBuilder("/bin/sh", "-c",
                 "\"$0\" 2000 0 \"$1\" && { \"$1/tether-launcher\" /bin/sh sh -c '" + TWO_SLEEPS + "' & exec sleep 1000; }",
                 keeperBinary, dir.toString())).redirectErrorStream(true).redirectOutput(tmp.resolve("jvm.out").toFile()).start();
-        List<Stat> group = awaitValue(() -> {
-            List<Stat> t = tree((int) jvm.pid()).stream().filter(s -> comm(s.pid).equals("sleep") && s.pid != jvm.pid())
-                    .collect(Collectors.toList());
-            return t.size() == 2 ? t : null;
-        }, "the group's two sleeps");
+        List<Stat> group = twoSleepsBelow(jvm);
         assertTrue(Files.exists(dir.resolve("keeper.reg0")));
         jvm.destroyForcibly().waitFor();
         assertDead(group);
@@ -403,11 +400,7 @@ class KeeperTest {
                         + TWO_SLEEPS + "' & exec sleep 1000; }",
                 qemu, dir.toString(), Integer.toString(libc.getsid(0))))
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("jvm.out").toFile()).start();
-        List<Stat> group = awaitValue(() -> {
-            List<Stat> t = tree((int) jvm.pid()).stream().filter(st -> comm(st.pid).equals("sleep") && st.pid != jvm.pid())
-                    .collect(Collectors.toList());
-            return t.size() == 2 ? t : null;
-        }, "the group's two sleeps");
+        List<Stat> group = twoSleepsBelow(jvm);
         assertEquals(group.get(0).pgid, group.get(1).pgid);
         assertNotEquals(stat((int) jvm.pid()).pgid, group.get(0).pgid, "not in the stand-in JVM's group");
         jvm.destroyForcibly().waitFor();
@@ -436,11 +429,7 @@ class KeeperTest {
         try (OutputStream in = jvm.getOutputStream()) {
             in.write("go\n".getBytes(StandardCharsets.US_ASCII));
         }
-        List<Stat> group = awaitValue(() -> {
-            List<Stat> t = tree((int) jvm.pid()).stream().filter(s -> comm(s.pid).equals("sleep") && s.pid != jvm.pid())
-                    .collect(Collectors.toList());
-            return t.size() == 2 ? t : null;
-        }, "the group's two sleeps");
+        List<Stat> group = twoSleepsBelow(jvm);
         jvm.destroyForcibly().waitFor();
         libc.kill(keeper.pid, 18); // SIGCONT
         assertDead(group);
@@ -468,11 +457,7 @@ class KeeperTest {
         List<String> inside = List.of("/bin/sh", "-c", "/bin/sh -c \"$0\" & exec sleep 1000", standIn);
         Process namespace = marked(new ProcessBuilder(concat(unshare, inside))).redirectErrorStream(true)
                 .redirectOutput(tmp.resolve("ns.out").toFile()).start();
-        List<Stat> group = awaitValue(() -> {
-            List<Stat> t = tree((int) namespace.pid()).stream().filter(s -> cmdline(s.pid).equals("sleep\0" + "1001\0"))
-                    .collect(Collectors.toList());
-            return t.size() == 2 ? t : null;
-        }, "the group's two sleeps");
+        List<Stat> group = twoSleepsBelow(namespace.pid(), st -> cmdline(st.pid).equals("sleep\0" + "1001\0"));
         Stat leader = stat(group.get(0).ppid);
         Stat jvm = stat(leader.ppid);
         libc.kill(leader.pid, 9);
@@ -480,6 +465,19 @@ class KeeperTest {
         libc.kill(jvm.pid, 9);
         assertDead(group);
         assertEquals(kernel.said, Files.readString(tmp.resolve("ns.out")));
+    }
+
+    /** The two sleeps of a stand-in JVM's group, once both run (the stand-in itself ends as a sleep too). */
+    private static List<Stat> twoSleepsBelow(Process standIn) {
+        return twoSleepsBelow(standIn.pid(), st -> comm(st.pid).equals("sleep") && st.pid != standIn.pid());
+    }
+
+    /** The two sleeps of a stand-in JVM's group, once both run: its descendants that {@code sleep} picks. */
+    private static List<Stat> twoSleepsBelow(long standIn, Predicate<Stat> sleep) {
+        return awaitValue(() -> {
+            List<Stat> t = tree((int) standIn).stream().filter(sleep).collect(Collectors.toList());
+            return t.size() == 2 ? t : null;
+        }, "the group's two sleeps");
     }
 
     /** The words, each quoted for sh(1). */
