@@ -59,7 +59,7 @@ public class PrepareAgentMojo extends AbstractMojo {
         if (options != null && (options.contains(" ") || options.contains("\""))) {
             throw new MojoExecutionException("options must not contain spaces or quotes: \"" + options + "\"");
         }
-        String argument = AgentArgument.of(agent.getFile(), options);
+        String argument = agentArgument(agent.getFile(), options);
         String value = old == null || old.trim().isEmpty() ? argument
                 : old.contains(argument) ? old : old.trim() + " " + argument;
         properties.setProperty(propertyName, value);
@@ -67,14 +67,9 @@ public class PrepareAgentMojo extends AbstractMojo {
     }
 
     /** The JVM argument, the path quoted where it holds a space (Surefire splits argLine as a shell would). */
-    static final class AgentArgument {
-        private AgentArgument() {
-        }
-
-        static String of(File jar, String options) {
-            String path = jar.getAbsolutePath();
-            String argument = "-javaagent:" + path + (options == null || options.isEmpty() ? "" : "=" + options);
-            return path.contains(" ") ? "\"" + argument + "\"" : argument;
-        }
+    static String agentArgument(File jar, String options) {
+        String path = jar.getAbsolutePath();
+        String argument = "-javaagent:" + path + (options == null || options.isEmpty() ? "" : "=" + options);
+        return path.contains(" ") ? "\"" + argument + "\"" : argument;
     }
 }
