@@ -1,6 +1,7 @@
 package dev.tether.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -33,10 +34,16 @@ class ReproducibleBuildIT {
         pb.environment().remove("MAVEN_OPTS");
         pb.environment().put("MAVEN_REPO_LOCAL", System.getProperty("tether.maven.repository", ""));
         Process check = pb.start();
-        check.getOutputStream().close();
-        String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        check.waitFor(10, TimeUnit.MINUTES);
-        output.lines().forEach(line -> ItLog.line("REPRODUCIBLE " + line));
-        assertEquals(0, check.exitValue(), output);
+        try {
+            check.getOutputStream().close();
+            String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(check.waitFor(10, TimeUnit.MINUTES), "build/reproducible.sh still running after 10 min");
+            output.lines().forEach(line -> ItLog.line("REPRODUCIBLE " + line));
+            assertEquals(0, check.exitValue(), output);
+        } finally {
+            // Its two Maven builds too, should it have been cut off.
+            check.descendants().forEach(ProcessHandle::destroyForcibly);
+            check.destroyForcibly();
+        }
     }
 }
