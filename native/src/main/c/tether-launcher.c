@@ -21,6 +21,10 @@
  *       the same without setpgid: a child that shares the terminal of a JVM in the foreground stays
  *       in the JVM's group (the agent's TerminalPolicy), and is registered as such.
  *
+ *   tether-launcher-outside ..., <dir>/jspawnhelper-outside ...
+ *       cgroup mode, a child the agent leaves alone: no setpgid and no registration; it moves out of
+ *       the cgroup of the JVM's children into the JVM's own (see leave_cgroup), then the exec.
+ *
  * Registering: one datagram to the keeper's socket "<dir>/keeper.regX", <dir> being the directory of
  * argv[0] and X the last hex digit of this process's pid; the kernel adds this process's pid and uid. It carries "g" (a group of its own) or "j" (the
  * JVM's group), a pidfd on this process (SCM_RIGHTS), and, where no pidfd can name the group (no
@@ -130,6 +134,8 @@ struct timeval {
 static const char HELPER_NAME[] = "jspawnhelper";
 static const char REAL_HELPER[] = "jspawnhelper.jdk";
 static const char SAME_GROUP_SUFFIX[] = "-samegroup";
+static const char OUTSIDE_SUFFIX[] = "-outside";
+static const char OUTSIDE_LINK[] = "cgroup.outside"; /* tether-keeper.c, cgroup mode */
 static const char KEEPER_SOCKET[] = "keeper.reg"; /* + the last hex digit of the pid: tether-keeper.c, REG_SOCKETS */
 /* A keeper that cannot take a registration this soon (its queue full: stopped, or starved of CPU)
  * leaves this child unregistered rather than hold up the host's spawn any longer. A keeper that
@@ -187,7 +193,7 @@ static long sys_setsockopt(int fd, int level, int name, const void *value, unsig
 static long sys_sendmsg(int fd, const struct msghdr *m, int flags) { return syscall3(__NR_sendmsg, fd, (long)m, flags); }
 static long sys_close(int fd) { return syscall3(__NR_close, fd, 0, 0); }
 /* openat: aarch64 has no open syscall. */
-static long sys_open(const char *path) { return syscall6(__NR_openat, AT_FDCWD, (long)path, O_RDONLY | O_CLOEXEC, 0, 0, 0); }
+static long sys_open(const char *path, int flags) { return syscall6(__NR_openat, AT_FDCWD, (long)path, flags, 0, 0, 0); }
 static long sys_read(int fd, char *buf, size_t n) { return syscall3(__NR_read, fd, (long)buf, (long)n); }
 static long sys_pidfd_open(long pid) { return syscall3(NR_PIDFD_OPEN, pid, 0, 0); }
 static long sys_pidfd_signal(int fd, int sig, unsigned flags) { return syscall6(NR_PIDFD_SEND_SIGNAL, fd, sig, 0, flags, 0, 0); }
@@ -231,7 +237,7 @@ static long sys_setsockopt(int fd, int level, int name, const void *value, unsig
 }
 static long sys_sendmsg(int fd, const struct msghdr *m, int flags) { return result(sendmsg(fd, m, flags)); }
 static long sys_close(int fd) { return result(close(fd)); }
-static long sys_open(const char *path) { return result(open(path, O_RDONLY | O_CLOEXEC)); }
+static long sys_open(const char *path, int flags) { return result(open(path, flags)); }
 static long sys_read(int fd, char *buf, size_t n) { return result(read(fd, buf, n)); }
 #ifdef __linux__
 static long sys_pidfd_open(long pid) { return result(syscall(NR_PIDFD_OPEN, pid, 0)); }
@@ -334,7 +340,7 @@ static size_t dir_length(const char *path)
 static size_t start_time(char *out, size_t room)
 {
     char buf[1024];
-    long fd = sys_open("/proc/self/stat");
+    long fd = sys_open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return 0;
     long n = sys_read((int)fd, buf, sizeof buf - 1);
@@ -408,14 +414,54 @@ static void register_self(const char *self, int own_group)
     sys_close((int)sock);
 }
 
-/* Whether name ends in SAME_GROUP_SUFFIX; if so, cuts it off (name is a copy of the basename). */
-static int same_group(const char *name, size_t n)
+/* Where the program runs, by the suffix of the name this binary was invoked under. */
+enum placement { OWN_GROUP, JVM_GROUP, OUTSIDE };
+
+/* Whether name (n bytes) ends in suffix. */
+static int ends_in(const char *name, size_t n, const char *suffix)
 {
-    size_t k = sizeof SAME_GROUP_SUFFIX - 1;
-    return n > k && equal(name + n - k, SAME_GROUP_SUFFIX);
+    size_t k = length(suffix);
+    return n > k && equal(name + n - k, suffix);
 }
 
-static int exec_form(int argc, char **argv, char **envp, int own_group)
+/* A child the agent leaves alone (its exclude option, TETHER_DETACH) is born in the cgroup of the
+ * JVM's children where cgroup mode is on, and moves out to the JVM's own cgroup before its exec:
+ * writing "0" into a cgroup.procs moves the writer (the kernel's cgroup-v2.rst, "Processes").
+ * The keeper links DIR/cgroup.outside to that file only while cgroup mode is on, so ENOENT here is
+ * the usual case; any failure is silent (the child runs, in the cgroup, and ends with the JVM). */
+static void leave_cgroup(const char *self)
+{
+    char path[PATH_MAX];
+    char *at = path;
+    size_t dir = dir_length(self);
+    if (dir >= sizeof path - sizeof OUTSIDE_LINK)
+        return;
+    for (size_t i = 0; i < dir; i++)
+        *at++ = self[i];
+    append(&at, path + sizeof path - 1, OUTSIDE_LINK);
+    *at = '\0';
+    long fd = sys_open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    struct iovec zero = {(void *)"0", 1};
+    sys_writev((int)fd, &zero, 1);
+    sys_close((int)fd);
+}
+
+/* What happens before the exec: a group of its own and a registration, a registration in the
+ * JVM's group, or the move out of the children's cgroup (no group, no registration). */
+static void place(const char *self, enum placement where)
+{
+    if (where == OUTSIDE) {
+        leave_cgroup(self);
+        return;
+    }
+    if (where == OWN_GROUP)
+        new_group();
+    register_self(self, where == OWN_GROUP);
+}
+
+static int exec_form(int argc, char **argv, char **envp, enum placement where)
 {
     if (argc < 3) {
         static const char usage[] = "usage: tether-launcher PROGRAM ARGV0 [ARG...]\n";
@@ -424,9 +470,7 @@ static int exec_form(int argc, char **argv, char **envp, int own_group)
         return EXIT_USAGE;
     }
     char *program = argv[1];
-    if (own_group)
-        new_group();
-    register_self(argv[0], own_group);
+    place(argv[0], where);
     long err = -sys_execve(program, &argv[2], envp);
     if (err == ENOEXEC) {
         /* What the JDK does for a file without "#!" (childproc.c, execve_as_traditional_shell_script):
@@ -440,14 +484,12 @@ static int exec_form(int argc, char **argv, char **envp, int own_group)
     return (err == ENOENT || err == ENOTDIR) ? EXIT_NOT_FOUND : EXIT_CANNOT_EXECUTE;
 }
 
-static int helper_form(char **argv, char **envp, int own_group)
+static int helper_form(char **argv, char **envp, enum placement where)
 {
     char real[PATH_MAX];
     char *at = real;
     size_t dir = dir_length(argv[0]);
-    if (own_group)
-        new_group();
-    register_self(argv[0], own_group);
+    place(argv[0], where);
     /* real = the directory of argv[0] + "jspawnhelper.jdk", NUL included. */
     for (size_t i = 0; i < dir && i < sizeof real; i++)
         *at++ = argv[0][i];
@@ -468,15 +510,17 @@ static int launch(int argc, char **argv, char **envp)
     /* argc may be 0 (execve with an empty argv): then there is no name, so it is the exec form,
      * which reports its usage. */
     if (argc == 0)
-        return exec_form(argc, argv, envp, 1);
+        return exec_form(argc, argv, envp, OWN_GROUP);
     const char *name = argv[0] + dir_length(argv[0]);
     size_t n = length(name);
-    int own_group = !same_group(name, n);
-    size_t base = own_group ? n : n - (sizeof SAME_GROUP_SUFFIX - 1);
+    enum placement where = ends_in(name, n, SAME_GROUP_SUFFIX) ? JVM_GROUP
+                           : ends_in(name, n, OUTSIDE_SUFFIX)  ? OUTSIDE
+                                                               : OWN_GROUP;
+    size_t base = n - (where == JVM_GROUP ? sizeof SAME_GROUP_SUFFIX - 1 : where == OUTSIDE ? sizeof OUTSIDE_SUFFIX - 1 : 0);
     int helper = base == sizeof HELPER_NAME - 1;
     for (size_t i = 0; helper && i < base; i++)
         helper = name[i] == HELPER_NAME[i];
-    return helper ? helper_form(argv, envp, own_group) : exec_form(argc, argv, envp, own_group);
+    return helper ? helper_form(argv, envp, where) : exec_form(argc, argv, envp, where);
 }
 
 /* ---- Entry. ---- */
