@@ -2,8 +2,12 @@
  * tether-keeper: the one process that holds, proves and ends the process groups of a JVM's
  * children, for every way the JVM ends. The protocol and its rules: docs/keeper.md.
  *
- * Usage: tether-keeper [-s] GRACE_MS JVM_SID DIR
+ * Usage: tether-keeper [-s] [-c CGROUP] [-r REPORT] GRACE_MS JVM_SID DIR
  *   -s        strict mode: at "stop", also end the JVM's descendants that left the recorded groups
+ *   -c        cgroup mode: CGROUP is the JVM's cgroup v2 directory (absolute); the JVM's children
+ *             live in a cgroup of their own below it, ended with cgroup.kill (see cg_enter)
+ *   -r        REPORT (an absolute path): at the end, one JSON line per process stopped is
+ *             appended to it (see write_report)
  *   GRACE_MS  0..86400000: time between SIGTERM and SIGKILL, as the agent's grace option
  *   JVM_SID   the JVM's session id: proof that a member of a leaderless group is ours where no
  *             pidfd can name the group; 0 when its leader is outside the JVM's PID namespace, as
@@ -33,7 +37,8 @@
  * The JVM's lines, each answered by one line, in order:
  *   stop WAIT_MS      drain the registrations, wait up to WAIT_MS for the groups to end by themselves
  *                     (a forwarded Ctrl-C), then SIGTERM and SIGCONT, grace, SIGKILL until empty;
- *                     strict mode: then the escapees likewise. Answer "stopped GROUPS KILLED LEFT MS".
+ *                     strict mode: then the escapees likewise. Answer "stopped GROUPS KILLED LEFT MS",
+ *                     then up to three commands of what it signalled, each after a tab.
  *                     From then on a registration is ended with SIGKILL at once.
  *   signal PID SIG    the group of child PID (or the child and its descendants), SIG 2, 9 or 15
  *                     ("ok"; Process.destroy)
@@ -135,6 +140,8 @@ struct entry {
     pid_t pid;
     unsigned long long start; /* 0: unknown (a pidfd stands in) */
     int own, pidfd, live, killed;
+    char found; /* g: registered, its own group; j: registered, in the JVM's group; s: strict mode's
+                   escapee; c: cgroup mode's escapee (the last two with their descendants) */
 };
 
 static struct entry *entries;
@@ -151,6 +158,7 @@ static int strict, stopped, jvm_pidfd = -1;
 static int jvm_ended; /* the end of the JVM's channel, or its exit, has been seen */
 static long long grace_ns;
 static const char *private_dir;
+static const char *report_path; /* -r: one JSON line per process stopped (see write_report) */
 
 /* One line on stderr in one write(2), so it cannot interleave with the JVM's output. */
 static void say(int err, const char *fmt, ...)
@@ -459,6 +467,37 @@ static int settle_by_pidfd(void)
     return need_scan;
 }
 
+/* Milliseconds since boot (/proc/uptime): with a start time in clock ticks, a process's age. */
+static long long uptime_ms(void)
+{
+    char buf[64];
+    int fd = open("/proc/uptime", O_RDONLY | O_CLOEXEC);
+    ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+    close_fd(fd);
+    if (n <= 0)
+        return -1;
+    buf[n] = '\0';
+    unsigned long long seconds = 0, hundredths = 0;
+    return sscanf(buf, "%llu.%2llu", &seconds, &hundredths) >= 1 ? (long long)(seconds * 1000 + hundredths * 10) : -1;
+}
+
+/* The command line, NULs as spaces, anything not printable as '?', at most 200 bytes. */
+static void command_of(pid_t pid, char *out, size_t size)
+{
+    char path[32];
+    snprintf(path, sizeof path, "/proc/%d/cmdline", (int)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    ssize_t n = fd < 0 ? -1 : read(fd, out, size - 1);
+    close_fd(fd);
+    if (n < 0)
+        n = 0;
+    while (n > 0 && out[n - 1] == '\0')
+        n--;
+    for (ssize_t i = 0; i < n; i++)
+        out[i] = out[i] == '\0' ? ' ' : (unsigned char)out[i] < 0x20 || out[i] == 0x7f ? '?' : out[i];
+    out[n] = '\0';
+}
+
 #else /* no /proc, no pidfd (macOS) */
 
 static void scan(void) {}
@@ -544,7 +583,7 @@ static void record(pid_t pid, unsigned long long start, int own, int pidfd)
         pidfd = -1;
     }
 #endif
-    entries[n_entries++] = (struct entry){.pid = pid, .start = start, .own = own, .pidfd = pidfd};
+    entries[n_entries++] = (struct entry){.pid = pid, .start = start, .own = own, .pidfd = pidfd, .found = own ? 'g' : 'j'};
     prune();
 }
 
@@ -796,6 +835,19 @@ static void drain_all(void)
 
 /* ---- Ending ---- */
 
+/* An escapee (found 's' or 'c'): the process and its descendants, by parent links. 0 if out of memory. */
+static int add_escapee(const struct proc *p, char found)
+{
+    if (n_entries == cap_entries) {
+        void *q = grow(entries, &cap_entries, sizeof *entries);
+        if (q == NULL)
+            return 0;
+        entries = q;
+    }
+    entries[n_entries++] = (struct entry){.pid = p->pid, .start = p->start, .own = 0, .pidfd = -1, .found = found};
+    return 1;
+}
+
 /* Strict mode: whether p (a descendant of the JVM) is spared: spared by the JVM, the keeper itself,
  * or started with TETHER_DETACH in its own environment (set and not empty). */
 static int left_alone(const struct proc *p)
@@ -847,13 +899,8 @@ static size_t add_escapees(void)
                 changed = 1;
             } else if (!entry_of(p->pid)) {
                 p->mark = 3; /* an escapee: its descendants go with it */
-                if (n_entries == cap_entries) {
-                    void *q = grow(entries, &cap_entries, sizeof *entries);
-                    if (q == NULL)
-                        return added;
-                    entries = q;
-                }
-                entries[n_entries++] = (struct entry){.pid = p->pid, .start = p->start, .own = 0, .pidfd = -1};
+                if (!add_escapee(p, 's'))
+                    return added;
                 added++;
             }
         }
@@ -864,8 +911,417 @@ static size_t add_escapees(void)
 static size_t add_escapees(void) { return 0; }
 #endif
 
+/* ---- cgroup mode (-c PARENT) ---- */
+
+/* Where the JVM may write a cgroup v2 hierarchy, its children live in a cgroup of their own,
+ * PARENT/tether-JVMPID-START. The keeper moves the JVM there as it starts (the JVM waits for it),
+ * so every child is born inside: moving a process takes a global lock in the kernel, a birth inside
+ * costs nothing. The keeper itself and the children the agent leaves alone stay in PARENT (the
+ * launcher's "-outside" form moves such a child out through DIR/cgroup.outside, a link to
+ * PARENT/cgroup.procs that exists only while the mode is on). At the end the JVM moves back to
+ * PARENT; the cgroup is frozen (a fork loop cannot outrun what follows), every member that no
+ * entry covers becomes an entry 'c', the entries get SIGTERM and SIGCONT, the cgroup thaws, and
+ * after the grace period cgroup.kill (Linux 5.14) ends whatever is in it, atomically against forks
+ * and whatever it did to its group or session. cgroup.events says when it is empty (a poll wakes
+ * on its change); then the cgroup is removed. The kernel's Documentation/admin-guide/cgroup-v2.rst. */
+#ifdef __linux__
+#define CGROUP2_SUPER_MAGIC 0x63677270 /* include/uapi/linux/magic.h */
+#define OUTSIDE_LINK "cgroup.outside"  /* tether-launcher.c, leave_cgroup */
+static char cg_parent[PATH_MAX - 64], cg_dir[PATH_MAX];
+static int cg_events = -1; /* our cgroup.events: >= 0 while the mode is on */
+static int cg_frozen;
+
+/* Writes text into dir/name, a cgroup's interface file; 0 or the errno. */
+static int cg_write(const char *dir, const char *name, const char *text)
+{
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return errno;
+    size_t n = strlen(text);
+    ssize_t w = write(fd, text, n);
+    int err = w < 0 ? errno : (size_t)w == n ? 0 : EIO;
+    close_fd(fd);
+    return err;
+}
+
+/* The value of key in our cgroup.events ("populated 1\nfrozen 0\n"); -1 if unreadable. */
+static int cg_event(const char *key)
+{
+    char buf[128];
+    ssize_t n = lseek(cg_events, 0, SEEK_SET) < 0 ? -1 : read(cg_events, buf, sizeof buf - 1);
+    if (n <= 0)
+        return -1;
+    buf[n] = '\0';
+    size_t k = strlen(key);
+    for (const char *line = buf; line != NULL; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+        if (strncmp(line, key, k) == 0 && line[k] == ' ')
+            return line[k + 1] == '1';
+    return -1;
+}
+
+/* Waits up to ns, less if cgroup.events changes (kernfs wakes its pollers with POLLPRI). */
+static void cg_wait(long long ns)
+{
+    struct pollfd p = {.fd = cg_events, .events = POLLPRI};
+    if (poll(&p, 1, (int)((ns + 999999) / 1000000)) < 0 && errno != EINTR)
+        say(errno, "poll %s/cgroup.events", cg_dir);
+}
+
+static void cg_off(int remove)
+{
+    char link[PATH_MAX];
+    snprintf(link, sizeof link, "%s/%s", private_dir, OUTSIDE_LINK);
+    if (unlink(link) < 0 && errno != ENOENT)
+        say(errno, "removing %s", link);
+    close_fd(cg_events);
+    cg_events = -1;
+    if (remove && rmdir(cg_dir) < 0 && errno != ENOENT && errno != EBUSY)
+        say(errno, "removing %s", cg_dir);
+}
+
+/* Before the fork: the keeper into PARENT, our cgroup made, the link, the JVM into our cgroup. Any
+ * failure turns the mode off with one line (the agent's log=debug shows it; cgroup=on is checked
+ * by the agent before the JVM runs) and the groups work as without it. */
+static void cg_enter(const char *parent)
+{
+    struct statfs fs;
+    char pid[24], link[PATH_MAX], target[PATH_MAX];
+    if (parent[0] != '/' || strstr(parent, "/..") != NULL || strlen(parent) >= sizeof cg_parent - 1) {
+        say(0, "cgroup mode off: %s is no plain absolute path", parent);
+        return;
+    }
+    snprintf(cg_parent, sizeof cg_parent, "%s", parent);
+    snprintf(cg_dir, sizeof cg_dir, "%s/tether-%d-%llu", parent, (int)jvm_pid, jvm_start);
+    snprintf(link, sizeof link, "%s/%s", private_dir, OUTSIDE_LINK);
+    snprintf(target, sizeof target, "%s/cgroup.procs", parent);
+    snprintf(pid, sizeof pid, "%d", (int)jvm_pid);
+    int err;
+    if (jvm_start == 0 || statfs(parent, &fs) < 0 || fs.f_type != CGROUP2_SUPER_MAGIC) {
+        say(jvm_start == 0 || fs.f_type == CGROUP2_SUPER_MAGIC ? errno : 0, "cgroup mode off: %s is no cgroup2 directory", parent);
+        return;
+    }
+    if ((err = cg_write(parent, "cgroup.procs", "0")) != 0) { /* this process; the keeper forks from it */
+        say(err, "cgroup mode off: moving the keeper to %s", parent);
+        return;
+    }
+    if (mkdir(cg_dir, 0755) < 0 && errno != EEXIST) { /* EEXIST: a keeper before us made it */
+        say(errno, "cgroup mode off: creating %s", cg_dir);
+        return;
+    }
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/cgroup.events", cg_dir);
+    if ((cg_events = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+        say(errno, "cgroup mode off: %s", path);
+        cg_off(1);
+        return;
+    }
+    snprintf(path, sizeof path, "%s/cgroup.kill", cg_dir);
+    if (access(path, W_OK) < 0) {
+        say(errno, "cgroup mode off: %s (Linux 5.14 or later)", path);
+        cg_off(1);
+        return;
+    }
+    if ((unlink(link) < 0 && errno != ENOENT) || symlink(target, link) < 0) {
+        say(errno, "cgroup mode off: %s", link);
+        cg_off(1);
+        return;
+    }
+    if ((err = cg_write(cg_dir, "cgroup.procs", pid)) != 0) { /* the JVM waits for us: it is alive */
+        say(err, "cgroup mode off: moving the JVM to %s", cg_dir);
+        cg_off(1);
+    }
+}
+
+/* At the end: the JVM (if it still runs: its pid and start time name it) back to PARENT, so that
+ * the cgroup's end is not its own. 0 if it could not be moved: then the mode is off, groups only. */
+static int cg_release_jvm(void)
+{
+    struct proc p;
+    char pid[24];
+    snprintf(pid, sizeof pid, "%d", (int)jvm_pid);
+    int err = !read_stat(jvm_pid, &p) || p.start != jvm_start || !live(&p) ? 0 : cg_write(cg_parent, "cgroup.procs", pid);
+    if (err != 0 && err != ESRCH) {
+        say(err, "cgroup mode off at the end: the JVM stays in %s", cg_dir);
+        cg_off(0);
+        return 0;
+    }
+    return 1;
+}
+
+static void cg_freeze(int on)
+{
+    int err = cg_write(cg_dir, "cgroup.freeze", on ? "1" : "0");
+    if (err != 0) {
+        say(err, "%s/cgroup.freeze", cg_dir);
+        return;
+    }
+    cg_frozen = on;
+    /* Freezing is asynchronous: "frozen 1" in cgroup.events once every member has stopped. */
+    for (long long until = now_ns() + 100000000LL; on && cg_event("frozen") == 0 && now_ns() < until;)
+        cg_wait(until - now_ns());
+}
+
+/* Moves an escapee left alone (see left_alone) out to PARENT; 1 if it moved. Frozen or not: a
+ * process leaving a frozen cgroup thaws (cgroup-v2.rst, "cgroup.freeze"). */
+static int cg_leave(const struct proc *p)
+{
+    char pid[24];
+    snprintf(pid, sizeof pid, "%d", (int)p->pid);
+    int err = cg_write(cg_parent, "cgroup.procs", pid);
+    if (err != 0)
+        say(err, "cannot leave pid %d alone: it stays in %s", (int)p->pid, cg_dir);
+    return err == 0;
+}
+
+/* The cgroup's members that no entry covers, each topmost one an entry 'c' with its descendants.
+ * Needs a scan, taken while the cgroup is frozen: nobody in it exits or forks meanwhile. A member is
+ * covered by an entry of its own group, by an entry of its own pid, or by a covered parent in the
+ * same group (a child in the JVM's group, an escapee's own children). */
+static void cg_add_escapees(void)
+{
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/cgroup.procs", cg_dir);
+    FILE *f = fopen(path, "re");
+    if (f == NULL) {
+        say(errno, "%s", path);
+        return;
+    }
+    for (size_t i = 0; i < n_procs; i++)
+        procs[i].mark = 0; /* 1: a member; 2: covered; 3: an escapee; 4: below one; 5: left alone */
+    int pid;
+    struct proc *p;
+    while (fscanf(f, "%d", &pid) == 1)
+        if ((p = find((pid_t)pid)) != NULL && live(p) && p->pid > 1 && p->pid != self_pid && p->pid != jvm_pid)
+            p->mark = 1;
+    fclose(f);
+    for (int changed = 1; changed;) {
+        changed = 0;
+        for (size_t i = 0; i < n_procs; i++) {
+            p = &procs[i];
+            struct proc *parent = find(p->ppid);
+            struct entry *group = entry_of(p->pgid);
+            if (p->mark != 1 || (parent != NULL && parent->mark == 1))
+                continue; /* not a member, or decided once its parent is */
+            changed = 1;
+            if ((group != NULL && group->own) || entry_of(p->pid) != NULL ||
+                (parent != NULL && parent->mark == 2 && parent->pgid == p->pgid))
+                p->mark = 2;
+            else if (parent != NULL && (parent->mark == 3 || parent->mark == 4))
+                p->mark = 4;
+            else if ((parent != NULL && parent->mark == 5) || left_alone(p))
+                p->mark = cg_leave(p) ? 5 : 4; /* TETHER_DETACH, as in strict mode: out, with what it
+                                                 started; one that cannot move ends with the cgroup */
+            else if (!add_escapee(p, 'c'))
+                return;
+            else
+                p->mark = 3;
+        }
+    }
+}
+#else
+static void cg_enter(const char *parent) { say(0, "cgroup mode off: no cgroups here (%s)", parent); }
+static int cg_events = -1, cg_frozen;
+static int cg_event(const char *key) { return (void)key, -1; }
+static void cg_wait(long long ns) { pause_ns(ns); }
+static void cg_off(int remove) { (void)remove; }
+static int cg_release_jvm(void) { return 0; }
+static void cg_freeze(int on) { (void)on; }
+static void cg_add_escapees(void) {}
+static int cg_write(const char *dir, const char *name, const char *text) { return (void)dir, (void)name, (void)text, ENOSYS; }
+static char cg_dir[1];
+#endif
+
+/* ---- The report (-r FILE) ---- */
+
+/* What the report lists: every live process the entries cover as the signals begin, and at the
+ * grace period's end whatever only cgroup.kill still finds. */
+struct victim {
+    pid_t pid, pgid;
+    unsigned long long start;
+    long long age_ms;
+    char found, ended; /* found as entry.found; ended: t SIGTERM sufficed, k needed SIGKILL, l SIGKILL did not end it */
+    char command[1100];
+};
+static struct victim *victims;
+static size_t n_victims, cap_victims;
+#define MAX_VICTIMS 100000
+
+#ifdef __linux__
+/* How many bytes at s (n of them) form one valid UTF-8 character; 0 if none (RFC 3629: no overlong
+ * forms, no surrogates, nothing above U+10FFFF). */
+static size_t utf8_length(const unsigned char *s, size_t n)
+{
+    if (s[0] < 0x80)
+        return 1;
+    size_t len = s[0] >= 0xc2 && s[0] <= 0xdf ? 2 : (s[0] & 0xf0) == 0xe0 ? 3 : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : 0;
+    if (len == 0 || len > n)
+        return 0;
+    for (size_t i = 1; i < len; i++)
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+    if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f) || (s[0] == 0xf0 && s[1] < 0x90) ||
+        (s[0] == 0xf4 && s[1] > 0x8f))
+        return 0;
+    return len;
+}
+
+/* The command line of pid (the first 256 bytes, arguments joined by spaces) as the inside of a JSON
+ * string (RFC 8259): '"', '\' and control characters escaped, a byte outside valid UTF-8 as U+FFFD.
+ * Any process can choose its command line: it is only ever data here. */
+static void json_command(pid_t pid, char *out, size_t size)
+{
+    unsigned char raw[256];
+    char path[32];
+    snprintf(path, sizeof path, "/proc/%d/cmdline", (int)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    ssize_t n = fd < 0 ? -1 : read(fd, raw, sizeof raw);
+    close_fd(fd);
+    while (n > 0 && raw[n - 1] == '\0')
+        n--;
+    size_t k = 0;
+    for (ssize_t i = 0; i < n && k + 8 < size;) {
+        size_t len = utf8_length(raw + i, (size_t)(n - i));
+        unsigned char c = raw[i];
+        if (c == '\0') {
+            out[k++] = ' ';
+        } else if (c == '"' || c == '\\') {
+            out[k++] = '\\';
+            out[k++] = (char)c;
+        } else if (c < 0x20 || c == 0x7f) {
+            k += (size_t)snprintf(out + k, size - k, "\\u%04x", c);
+        } else if (len == 0) {
+            memcpy(out + k, "\xef\xbf\xbd", 3);
+            k += 3;
+        } else {
+            memcpy(out + k, raw + i, len);
+            k += len;
+            i += (ssize_t)len;
+            continue;
+        }
+        i++;
+    }
+    out[k] = '\0';
+}
+
+static struct victim *victim_of(pid_t pid, unsigned long long start)
+{
+    for (size_t i = 0; i < n_victims; i++)
+        if (victims[i].pid == pid && victims[i].start == start)
+            return &victims[i];
+    return NULL;
+}
+
+static void add_victim(const struct proc *p, char found, char ended, long long now_ms, long ticks)
+{
+    if (victim_of(p->pid, p->start) != NULL || n_victims >= MAX_VICTIMS)
+        return;
+    if (n_victims == cap_victims) {
+        void *q = grow(victims, &cap_victims, sizeof *victims);
+        if (q == NULL)
+            return;
+        victims = q;
+    }
+    struct victim *v = &victims[n_victims++];
+    *v = (struct victim){.pid = p->pid, .pgid = p->pgid, .start = p->start, .found = found, .ended = ended};
+    v->age_ms = now_ms < 0 || ticks <= 0 ? -1 : now_ms - (long long)(p->start * 1000 / (unsigned long long)ticks);
+    json_command(p->pid, v->command, sizeof v->command);
+}
+
+/* Every live process the live entries cover, just before their SIGTERM. Needs a scan. */
+static void note_victims(void)
+{
+    if (report_path == NULL)
+        return;
+    long long now_ms = uptime_ms();
+    long ticks = sysconf(_SC_CLK_TCK);
+    for (size_t i = 0; i < n_entries; i++) {
+        const struct entry *e = &entries[i];
+        if (!e->live || (e->own && !(group_by_pidfd(e) ? reach(e, 0) : ours(e))))
+            continue;
+        for (size_t k = 0; k < n_procs; k++)
+            procs[k].mark = 0;
+        if (!e->own && the_child(e) != NULL)
+            mark_below(e->pid);
+        for (size_t k = 0; k < n_procs; k++) {
+            const struct proc *p = &procs[k];
+            if (live(p) && (e->own ? p->pgid == e->pid : p->mark || (p->pid == e->pid && p->start == e->start)))
+                add_victim(p, e->found, 't', now_ms, ticks);
+        }
+    }
+}
+
+/* At the grace period's end (kill: about to send SIGKILL), or when giving up: which of them still
+ * live; with kill, also what only cgroup.kill will find (born during the grace period). */
+static void note_survivors(int kill)
+{
+    if (report_path == NULL)
+        return;
+    for (size_t i = 0; i < n_victims; i++) {
+        struct proc p;
+        if (read_stat(victims[i].pid, &p) && p.start == victims[i].start && live(&p))
+            victims[i].ended = kill ? 'k' : 'l';
+    }
+    if (!kill || cg_events < 0)
+        return;
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/cgroup.procs", cg_dir);
+    FILE *f = fopen(path, "re");
+    int pid;
+    struct proc p;
+    long long now_ms = uptime_ms();
+    long ticks = sysconf(_SC_CLK_TCK);
+    while (f != NULL && fscanf(f, "%d", &pid) == 1)
+        if (read_stat((pid_t)pid, &p) && live(&p) && p.pid != jvm_pid)
+            add_victim(&p, 'c', 'k', now_ms, ticks);
+    if (f != NULL)
+        fclose(f);
+}
+
+/* One JSON line per victim, appended to the report: each in one write(2) to a file opened with
+ * O_APPEND, so lines from several JVMs writing the same file (a build's forks) never interleave
+ * (the kernel holds the file's lock for a write to a regular file). Created mode 0600. */
+static void write_report(void)
+{
+    if (report_path == NULL || n_victims == 0)
+        return;
+    int fd = open(report_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+    if (fd < 0) {
+        say(errno, "report %s", report_path);
+        return;
+    }
+    struct timespec t = {0, 0};
+    struct tm utc;
+    char when[40] = "";
+    if (clock_gettime(CLOCK_REALTIME, &t) == 0 && gmtime_r(&t.tv_sec, &utc) != NULL)
+        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &utc);
+    for (size_t i = 0; i < n_victims; i++) {
+        const struct victim *v = &victims[i];
+        static const char *const ended[] = {"term", "kill", "survived"};
+        static const char *const found[] = {"group", "jvm-group", "strict", "cgroup"};
+        char line[1400];
+        int n = snprintf(line, sizeof line,
+                         "{\"time\":\"%s.%03ldZ\",\"jvm\":%d,\"pid\":%d,\"pgid\":%d,\"age_ms\":%lld,\"ended\":\"%s\","
+                         "\"found\":\"%s\",\"command\":\"%s\"}\n",
+                         when, t.tv_nsec / 1000000, (int)jvm_pid, (int)v->pid, (int)v->pgid, v->age_ms,
+                         ended[v->ended == 'k' ? 1 : v->ended == 'l' ? 2 : 0],
+                         found[v->found == 'j' ? 1 : v->found == 's' ? 2 : v->found == 'c' ? 3 : 0], v->command);
+        if (n > 0 && (size_t)n < sizeof line && write(fd, line, (size_t)n) != n)
+            say(errno, "report %s", report_path);
+    }
+    close_fd(fd);
+    n_victims = 0;
+}
+#else
+static void note_victims(void) {}
+static void note_survivors(int kill) { (void)kill; }
+static void write_report(void) {}
+#endif
+
 struct outcome {
     size_t groups, killed, left;
+    char names[3][81]; /* the commands of the first groups signalled, for the JVM's summary line */
 };
 
 #ifdef __linux__
@@ -901,37 +1357,52 @@ static void end_all(struct outcome *o, int await_reaping)
         struct entry *e = &entries[i];
         if (!e->live)
             continue;
+        if (o->groups < 3 && e->live && (!e->own || group_by_pidfd(e) || ours(e)))
+            command_of(e->pid, o->names[o->groups], sizeof o->names[0]); /* before its end takes /proc/PID */
         if ((e->live = reach(e, SIGTERM))) {
             reach(e, SIGCONT); /* a stopped process acts on SIGTERM only once it runs */
             o->groups++;
         }
     }
-    for (;;) {
+    if (cg_frozen)
+        cg_freeze(0); /* every member has its SIGTERM pending: now they may act on it (or fork) */
+    for (int noted = 0;;) {
         size_t left = 0;
         if (settle_by_pidfd())
             scan();
         for (size_t i = 0; i < n_entries; i++)
             if (entries[i].live)
                 left += (size_t)(entries[i].live = alive(&entries[i]));
+        int cg_left = cg_events >= 0 && cg_event("populated") != 0;
         long long now = now_ns();
-        if (left == 0) {
+        if (left == 0 && !cg_left) {
             for (long long until = now + REAP_PATIENCE_NS; await_reaping && now_ns() < until && jvm_children_unreaped();)
                 pause_ns(FIRST_POLL_NS);
             return;
         }
         if (now - kill_at > KILL_PATIENCE_NS) {
-            say(0, "%zu group(s) still alive %lld ms after SIGKILL; giving up", left, (now - kill_at) / 1000000);
-            o->left += left;
+            say(0, "%zu group(s)%s still alive %lld ms after SIGKILL; giving up", left, cg_left ? " and the cgroup" : "",
+                (now - kill_at) / 1000000);
+            o->left += left + (size_t)(left == 0 && cg_left);
+            note_survivors(0);
             return;
         }
+        if (now >= kill_at && !noted++)
+            note_survivors(1);
         if (now >= kill_at)
             for (size_t i = 0; i < n_entries; i++)
                 if (entries[i].live && running(&entries[i]) && reach(&entries[i], SIGKILL) && !entries[i].killed) {
                     entries[i].killed = 1;
                     o->killed++;
                 }
+        int err = now >= kill_at && cg_left ? cg_write(cg_dir, "cgroup.kill", "1") : 0;
+        if (err != 0)
+            say(err, "%s/cgroup.kill", cg_dir);
         long long wait = now < kill_at && kill_at - now < poll ? kill_at - now : poll;
-        pause_ns(wait);
+        if (cg_events >= 0)
+            cg_wait(wait); /* returns early once the cgroup empties */
+        else
+            pause_ns(wait);
         poll = poll * 2 < MAX_POLL_NS ? poll * 2 : MAX_POLL_NS;
     }
 }
@@ -960,14 +1431,20 @@ static void stop(long long wait_ns, int await_reaping, struct outcome *o)
     stopped = 1;
     if (wait_ns > 0)
         await_empty(wait_ns);
+    int cgroup = cg_events >= 0 && cg_release_jvm();
+    if (cgroup)
+        cg_freeze(1);
     /* Strict mode: what left the groups, found while its parents (or the JVM, their subreaper) live,
      * so before the signals; then twice more, for a fork made during the grace period. */
-    if (strict) {
+    if (strict || cgroup || report_path != NULL)
         scan();
+    if (strict)
         add_escapees();
-    }
+    if (cgroup)
+        cg_add_escapees();
     for (size_t i = 0; i < n_entries; i++)
         entries[i].live = 1;
+    note_victims();
     end_all(o, await_reaping);
     for (int pass = 0; strict && pass < 2; pass++) {
         size_t before = n_entries;
@@ -980,6 +1457,9 @@ static void stop(long long wait_ns, int await_reaping, struct outcome *o)
     }
     while (n_entries > 0)
         drop(n_entries - 1);
+    if (cgroup)
+        cg_off(1);
+    write_report();
 }
 
 /* Sends all n bytes; 0 on success, else the errno that stopped it (EAGAIN: a client that does not
@@ -1033,37 +1513,6 @@ static void append(struct text *t, const char *fmt, ...)
 }
 
 #ifdef __linux__
-/* Milliseconds since boot (/proc/uptime): with a start time in clock ticks, a process's age. */
-static long long uptime_ms(void)
-{
-    char buf[64];
-    int fd = open("/proc/uptime", O_RDONLY | O_CLOEXEC);
-    ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
-    close_fd(fd);
-    if (n <= 0)
-        return -1;
-    buf[n] = '\0';
-    unsigned long long seconds = 0, hundredths = 0;
-    return sscanf(buf, "%llu.%2llu", &seconds, &hundredths) >= 1 ? (long long)(seconds * 1000 + hundredths * 10) : -1;
-}
-
-/* The command line, NULs as spaces, anything not printable as '?', at most 200 bytes. */
-static void command_of(pid_t pid, char *out, size_t size)
-{
-    char path[32];
-    snprintf(path, sizeof path, "/proc/%d/cmdline", (int)pid);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    ssize_t n = fd < 0 ? -1 : read(fd, out, size - 1);
-    close_fd(fd);
-    if (n < 0)
-        n = 0;
-    while (n > 0 && out[n - 1] == '\0')
-        n--;
-    for (ssize_t i = 0; i < n; i++)
-        out[i] = out[i] == '\0' ? ' ' : (unsigned char)out[i] < 0x20 || out[i] == 0x7f ? '?' : out[i];
-    out[n] = '\0';
-}
-
 static void append_proc(struct text *t, const struct proc *p, long long now_ms, long ticks)
 {
     char command[201];
@@ -1140,10 +1589,15 @@ static void request(char *line, char *reply, size_t size)
     drain_all(); /* whatever the JVM asks about was registered before it asked */
     snprintf(reply, size, "ok\n");
     if (strncmp(line, "stop ", 5) == 0 && (s = line + 5, number(&s, MAX_GRACE_MS, &value)) && *s == '\0') {
-        struct outcome o = {0, 0, 0};
+        struct outcome o = {0};
         long long began = now_ns();
         stop((long long)value * 1000000, 1, &o);
-        snprintf(reply, size, "stopped %zu %zu %zu %lld\n", o.groups, o.killed, o.left, (now_ns() - began) / 1000000);
+        /* The first few commands follow, each after a tab (command_of makes tabs and newlines '?'). */
+        int n = snprintf(reply, size, "stopped %zu %zu %zu %lld", o.groups, o.killed, o.left, (now_ns() - began) / 1000000);
+        for (size_t i = 0; i < 3 && i < o.groups && n > 0 && (size_t)n < size; i++)
+            n += snprintf(reply + n, size - (size_t)n, "\t%s", o.names[i]);
+        if (n > 0 && (size_t)n < size - 1)
+            snprintf(reply + n, size - (size_t)n, "\n");
     } else if (strncmp(line, "signal ", 7) == 0 && (s = line + 7, number(&s, INT_MAX, &pid)) && pid > 1 &&
                *s++ == ' ' && number(&s, 64, &value) && *s == '\0' &&
                (value == SIGINT || value == SIGKILL || value == SIGTERM)) {
@@ -1398,15 +1852,24 @@ static void probe_pidfds(void)
 int main(int argc, char **argv)
 {
     unsigned long long grace_ms, sid;
-    if (argc >= 2 && strcmp(argv[1], "-s") == 0) {
-        strict = 1;
-        argc--;
-        argv++;
+    const char *cgroup = NULL;
+    int usage = 0;
+    for (int option; (option = getopt(argc, argv, "+sc:r:")) != -1;) {
+        if (option == 's')
+            strict = 1;
+        else if (option == 'c' && optarg[0] == '/')
+            cgroup = optarg;
+        else if (option == 'r' && optarg[0] == '/')
+            report_path = optarg;
+        else
+            usage = 1;
     }
+    argc -= optind - 1;
+    argv += optind - 1;
     const char *g = argc == 4 ? argv[1] : "", *j = argc == 4 ? argv[2] : "";
-    if (!number(&g, MAX_GRACE_MS, &grace_ms) || *g != '\0' || !number(&j, INT_MAX, &sid) || *j != '\0' ||
+    if (usage || !number(&g, MAX_GRACE_MS, &grace_ms) || *g != '\0' || !number(&j, INT_MAX, &sid) || *j != '\0' ||
         !plausible_dir(argv[3])) {
-        say(0, "usage: tether-keeper [-s] GRACE_MS JVM_SID DIR");
+        say(0, "usage: tether-keeper [-s] [-c CGROUP] [-r REPORT] GRACE_MS JVM_SID DIR");
         return EXIT_USAGE;
     }
     grace_ns = (long long)grace_ms * 1000000;
@@ -1434,6 +1897,8 @@ int main(int argc, char **argv)
         return EXIT_START;
     }
     probe_pidfds();
+    if (cgroup != NULL)
+        cg_enter(cgroup);
     pid_t child = fork();
     if (child < 0) {
         say(errno, "fork");
@@ -1448,7 +1913,7 @@ int main(int argc, char **argv)
 
     int channel = -1;
     long long reg_at = 0; /* registrations are next read at this time (see PAUSE_PER_DATAGRAM_NS) */
-    struct outcome o = {0, 0, 0};
+    struct outcome o = {0};
     for (;;) {
         struct pollfd fds[3 + REG_SOCKETS] = {{.fd = jvm_pidfd, .events = POLLIN},
                                               {.fd = channel >= 0 ? channel : listener, .events = POLLIN},

@@ -173,7 +173,7 @@ class KeeperTest {
                 List.of("2000", "1", "/" + "x".repeat(100) + "/tether-x"))) {
             Result r = runToEnd(Kernel.CURRENT, args);
             assertEquals(2, r.exit, args.toString());
-            assertEquals("tether-keeper: usage: tether-keeper [-s] GRACE_MS JVM_SID DIR\n", r.err, args.toString());
+            assertEquals("tether-keeper: usage: tether-keeper [-s] [-c CGROUP] [-r REPORT] GRACE_MS JVM_SID DIR\n", r.err, args.toString());
         }
         Result missing = runToEnd(Kernel.CURRENT, List.of("2000", "1", tmp.resolve("tether-gone").toString()));
         assertEquals(1, missing.exit);
@@ -272,7 +272,8 @@ class KeeperTest {
         Group a = k.group(TWO_SLEEPS, 3);
         Group b = k.group(TWO_SLEEPS, 3);
         String answer = k.ask("stop 0");
-        assertTrue(answer.matches("stopped 2 0 0 \\d+"), answer);
+        // The first few commands, for the JVM's summary line: each group's leader, after a tab.
+        assertTrue(answer.matches("stopped 2 0 0 \\d+" + ("\t" + java.util.regex.Pattern.quote("sh -c " + TWO_SLEEPS)).repeat(2)), answer);
         assertDead(a.members);
         assertDead(b.members);
         assertEquals(kernel.said, k.stderr());
@@ -285,7 +286,7 @@ class KeeperTest {
         Group g = k.group("trap '' TERM; " + TWO_SLEEPS, 3);
         long asked = System.nanoTime();
         String answer = k.ask("stop 0");
-        assertTrue(answer.matches("stopped 1 1 0 \\d+"), answer);
+        assertTrue(answer.matches("stopped 1 1 0 \\d+(\\t[^\\t]*)*"), answer);
         assertTrue(millisSince(asked) >= 300, "SIGKILL only after the grace period");
         assertDead(g.members);
     }
@@ -298,7 +299,7 @@ class KeeperTest {
         libc.kill(-g.pid, SIGSTOP);
         awaitTrue(() -> g.members.stream().allMatch(m -> stat(m.pid).state == 'T'), "the group is stopped");
         String answer = k.ask("stop 0");
-        assertTrue(answer.matches("stopped 1 0 0 \\d+"), "ended before the grace period: " + answer);
+        assertTrue(answer.matches("stopped 1 0 0 \\d+(\\t[^\\t]*)*"), "ended before the grace period: " + answer);
     }
 
     @ParameterizedTest
@@ -309,7 +310,7 @@ class KeeperTest {
         libc.kill(g.pid, 9);
         assertEquals(128 + 9, g.process.waitFor(), "the leader is gone, and the JDK reaped it");
         String answer = k.ask("stop 0");
-        assertTrue(answer.matches("stopped 1 0 0 \\d+"), answer);
+        assertTrue(answer.matches("stopped 1 0 0 \\d+(\\t[^\\t]*)*"), answer);
         assertDead(g.members.subList(1, 3));
     }
 
@@ -322,7 +323,7 @@ class KeeperTest {
             return t.size() == 3 ? t : null;
         }, "the child and its two sleeps");
         String answer = k.ask("stop 0");
-        assertTrue(answer.matches("stopped 1 0 0 \\d+"), answer);
+        assertTrue(answer.matches("stopped 1 0 0 \\d+(\\t[^\\t]*)*"), answer);
         assertDead(tree);
         // This JVM is in that group, and still here.
     }
@@ -512,7 +513,7 @@ class KeeperTest {
         awaitTrue(() -> comm(g.members.get(1).pid).equals("sleep"), "the sleep runs");
         assertEquals("ok", k.ask("interrupt"));
         String answer = k.ask("stop 3000");
-        assertTrue(answer.matches("stopped 0 0 0 \\d+"), "nothing left to signal: " + answer);
+        assertTrue(answer.matches("stopped 0 0 0 \\d+(\\t[^\\t]*)*"), "nothing left to signal: " + answer);
         assertDead(g.members);
     }
 
@@ -600,7 +601,7 @@ class KeeperTest {
         Stat escapee = escaped.stream().filter(s -> cmdline(s.pid).equals("sleep\u00001001\u0000")).findFirst().get();
         Stat detached = escaped.stream().filter(s -> cmdline(s.pid).equals("sleep\u00001002\u0000")).findFirst().get();
         String answer = k.ask("stop 0");
-        assertTrue(answer.matches("stopped 2 0 0 \\d+"), "the group and one escapee: " + answer);
+        assertTrue(answer.matches("stopped 2 0 0 \\d+(\\t[^\\t]*)*"), "the group and one escapee: " + answer);
         assertDead(List.of(escapee));
         assertDead(g.members);
         assertAllAlive(List.of(detached, stat((int) spared.pid())));
