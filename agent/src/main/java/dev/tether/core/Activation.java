@@ -7,7 +7,12 @@ import dev.tether.options.LogLevel;
 import dev.tether.options.Options;
 import dev.tether.proc.ProcStat;
 import dev.tether.shutdown.ShutdownCleanup;
+import dev.tether.cgroup.JvmCgroup;
+import dev.tether.options.CgroupMode;
+import java.io.File;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 
 /**
@@ -35,10 +40,11 @@ final class Activation {
         if (self == null) {
             throw new IOException("no /proc/self/stat: no keeper for this platform");
         }
+        List<String> modes = keeperModes(options);
         // The session id as this JVM's PID namespace numbers it; 0 if its leader is outside the namespace.
-        Keeper keeper = Keeper.start(files.keeper(), files.directory(), options.grace(), options.strict(), self.sid,
+        Keeper keeper = Keeper.start(files.keeper(), files.directory(), options.grace(), modes, self.sid,
                 options.log() == LogLevel.DEBUG);
-        Children children = new Children(files, keeper, new TerminalPolicy());
+        Children children = new Children(files, keeper, new TerminalPolicy(), inCgroup(modes, files, options));
         if (options.strict()) {
             StrictMode.becomeSubreaper(resources, reapOrphans);
         }
@@ -46,8 +52,51 @@ final class Activation {
         if (log.isDebugEnabled()) {
             long done = System.nanoTime();
             log.debug("active in {} ms (extract {}, keeper {}): launcher {}", (done - start) / 1_000_000,
-                    (extracted - start) / 1_000_000, (done - extracted) / 1_000_000, files.launcher(false));
+                    (extracted - start) / 1_000_000, (done - extracted) / 1_000_000, files.launcher(dev.tether.launch.Placement.OWN_GROUP));
         }
         return children;
+    }
+
+    /** The keeper's options (tether-keeper.c, "Usage") for these of the agent's. */
+    private static List<String> keeperModes(Options options) {
+        List<String> modes = new ArrayList<>();
+        if (options.strict()) {
+            modes.add("-s");
+        }
+        if (options.cgroup() != CgroupMode.OFF) {
+            JvmCgroup cgroup = JvmCgroup.find(); // cgroup=on: Agent checked it before the JVM ran
+            if (cgroup.directory != null) {
+                modes.add("-c");
+                modes.add(cgroup.directory);
+            } else {
+                log.debug("cgroup mode off: {}", cgroup.why);
+            }
+        }
+        if (options.report() != null) {
+            modes.add("-r");
+            modes.add(options.report());
+        }
+        return modes;
+    }
+
+    /**
+     * Whether the keeper put the JVM (and so every child it spawns from now on) in the children's
+     * cgroup: it links {@code cgroup.outside} into the private directory only then.
+     */
+    private static boolean inCgroup(List<String> modes, LauncherFiles files, Options options) {
+        if (!modes.contains("-c")) {
+            return false;
+        }
+        if (new File(files.directory(), "cgroup.outside").exists()) {
+            log.debug("cgroup mode: the children's cgroup is below {}", modes.get(modes.indexOf("-c") + 1));
+            return true;
+        }
+        if (options.cgroup() == CgroupMode.ON) {
+            log.warn("cgroup mode could not start (log=debug says why); child processes are ended by their "
+                    + "process groups only");
+        } else {
+            log.debug("cgroup mode could not start; child processes are ended by their process groups only");
+        }
+        return false;
     }
 }

@@ -2,6 +2,7 @@ package dev.tether.core;
 
 import dev.tether.keeper.Keeper;
 import dev.tether.launch.LauncherFiles;
+import dev.tether.launch.Placement;
 import dev.tether.launch.ProgramResolver;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
@@ -23,35 +24,49 @@ final class Children {
     private final Keeper keeper;
     private final TerminalPolicy terminal;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final boolean inCgroup;
 
-    Children(LauncherFiles launcher, Keeper keeper, TerminalPolicy terminal) {
+    Children(LauncherFiles launcher, Keeper keeper, TerminalPolicy terminal, boolean inCgroup) {
         this.launcher = launcher;
         this.keeper = keeper;
         this.terminal = terminal;
-    }
-
-    boolean sharesForegroundTerminal(ProcessBuilder.Redirect[] redirects) {
-        return terminal.childSharesForegroundTerminal(redirects);
+        this.inCgroup = inCgroup;
     }
 
     /**
      * FORK/VFORK: {@code [launcher, resolved program, argv0, args...]}, or the command itself when the
      * JDK would fail (so that it fails with the JDK's own message).
      */
-    String[] wrap(String[] cmd, String dir, boolean sameGroup) {
+    String[] wrap(String[] cmd, String dir, Placement where) {
         String program = resolver.resolve(cmd[0], dir);
         if (program == null) {
             return cmd;
         }
         String[] wrapped = new String[cmd.length + 2];
-        wrapped[0] = launcher.launcher(sameGroup);
+        wrapped[0] = launcher.launcher(where);
         wrapped[1] = program;
         System.arraycopy(cmd, 0, wrapped, 2, cmd.length);
         return wrapped;
     }
 
-    byte[] helperFor(byte[] jdkHelper, boolean sameGroup) throws IOException {
-        return launcher.helperFor(jdkHelper, sameGroup);
+    byte[] helperFor(byte[] jdkHelper, Placement where) throws IOException {
+        return launcher.helperFor(jdkHelper, where);
+    }
+
+    /**
+     * Where a child goes: its own group, the JVM's (it shares the terminal of a JVM in the
+     * foreground), or, left alone while cgroup mode is on, out of the children's cgroup.
+     */
+    Placement placement(boolean spared, ProcessBuilder.Redirect[] redirects) {
+        if (spared) {
+            return Placement.OUTSIDE;
+        }
+        return terminal.childSharesForegroundTerminal(redirects) ? Placement.JVM_GROUP : Placement.OWN_GROUP;
+    }
+
+    /** Whether the keeper runs the JVM's children in a cgroup of their own (cgroup mode). */
+    boolean inCgroup() {
+        return inCgroup;
     }
 
     /** A spawn through the launcher has begun: between the JDK's fork and the end of start(). */

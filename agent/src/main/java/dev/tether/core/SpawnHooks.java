@@ -1,6 +1,8 @@
 package dev.tether.core;
 
 import dev.tether.log.Log;
+import dev.tether.launch.Placement;
+import dev.tether.options.CgroupMode;
 import dev.tether.options.OptOut;
 import dev.tether.options.Options;
 import dev.tether.orphans.OrphanReaper;
@@ -91,25 +93,26 @@ public final class SpawnHooks {
             Object launchMechanism) {
         // Privileged: reading the environment needs a permission the host's policy may not give.
         boolean spared = options.exclude().matches(cmd[0]) || OptOut.requested(env);
-        if (spared && !options.strict()) {
+        if (spared && !options.strict() && options.cgroup() == CgroupMode.OFF) {
             return cmd; // nothing to remember: not in a group of its own, not recorded
         }
         Children active = children();
         if (active == null) {
             return cmd;
         }
-        if (spared) {
-            begin(active, Route.SPARED, false); // strict mode must not take it for an escapee
+        if (spared && !active.inCgroup()) {
+            begin(active, Route.SPARED, null, true); // strict mode must not take it for an escapee
             return cmd;
         }
-        boolean sameGroup = active.sharesForegroundTerminal(redirects);
+        // In cgroup mode a spared child is born in the children's cgroup: the launcher moves it out.
+        Placement where = active.placement(spared, redirects);
         if (launchMechanism != null && "POSIX_SPAWN".equals(launchMechanism.toString())) {
-            begin(active, Route.HELPER, sameGroup);
+            begin(active, Route.HELPER, where, spared);
             return cmd;
         }
-        String[] wrapped = active.wrap(cmd, dir, sameGroup);
+        String[] wrapped = active.wrap(cmd, dir, where);
         if (wrapped != cmd) {
-            begin(active, Route.LAUNCHER, sameGroup);
+            begin(active, Route.LAUNCHER, where, spared);
         }
         return wrapped;
     }
@@ -121,7 +124,7 @@ public final class SpawnHooks {
         }
         return AccessController.doPrivileged((PrivilegedAction<byte[]>) () -> {
             try {
-                return children.helperFor(jdkHelper, spawn.sameGroup);
+                return children.helperFor(jdkHelper, spawn.where);
             } catch (Exception e) {
                 forget();
                 disable("cannot stand in for the JDK's spawn helper", e);
@@ -138,7 +141,7 @@ public final class SpawnHooks {
         if (spawn != null) {
             current.remove();
             try {
-                if (spawn.route == Route.SPARED) {
+                if (spawn.spared && options.strict()) {
                     AccessController.doPrivileged((PrivilegedAction<Void>) () -> {
                         children.spare(pid);
                         return null;
@@ -161,9 +164,9 @@ public final class SpawnHooks {
     }
 
     /** From here until started() (or the next command() on this thread) the spawn counts as in flight. */
-    private void begin(Children active, Route route, boolean sameGroup) {
+    private void begin(Children active, Route route, Placement where, boolean spared) {
         active.spawning();
-        current.set(new Spawn(route, sameGroup));
+        current.set(new Spawn(route, where, spared));
     }
 
     private void forget() {
@@ -226,19 +229,22 @@ public final class SpawnHooks {
         HELPER,
         /** FORK, VFORK: the command runs through the launcher, which does the same. */
         LAUNCHER,
-        /** Excluded, or opted out (strict mode only: named to the keeper so that it is not taken for an escapee). */
+        /** Excluded, or opted out, outside cgroup mode: spawned as it is (strict mode: named to the keeper). */
         SPARED
     }
 
     /** The decision taken in {@link #command} for the spawn in progress on this thread. */
     private static final class Spawn {
         final Route route;
-        /** The child shares the JVM's foreground terminal: the launcher's form that keeps the JVM's group. */
-        final boolean sameGroup;
+        /** The launcher's form: HELPER and LAUNCHER only. */
+        final Placement where;
+        /** Excluded or opted out: strict mode must not take it for an escapee. */
+        final boolean spared;
 
-        Spawn(Route route, boolean sameGroup) {
+        Spawn(Route route, Placement where, boolean spared) {
             this.route = route;
-            this.sameGroup = sameGroup;
+            this.where = where;
+            this.spared = spared;
         }
     }
 }

@@ -1,9 +1,11 @@
 package dev.tether.entry;
 
+import dev.tether.cgroup.JvmCgroup;
 import dev.tether.core.SpawnHooks;
 import dev.tether.instrument.JavaLangAccess;
 import dev.tether.instrument.ProcessImplTransformer;
 import dev.tether.log.Log;
+import dev.tether.options.CgroupMode;
 import dev.tether.options.LogLevel;
 import dev.tether.options.OptionException;
 import dev.tether.options.Options;
@@ -71,6 +73,20 @@ public final class Agent {
         }
         if (options.ignored() != null) {
             Log.get(Agent.class).warn(options.ignored());
+        }
+        if (options.cgroup() == CgroupMode.ON) {
+            JvmCgroup cgroup = JvmCgroup.find();
+            if (cgroup.directory == null) {
+                // Asked for, and impossible here: the user must hear it before the program runs.
+                System.err.println("tether: cgroup=on, but " + cgroup.why + "; use cgroup=auto to fall back to "
+                        + "process groups where no cgroup can be had, or cgroup=off");
+                if (attached) {
+                    System.err.println("tether: not attached");
+                    return false;
+                }
+                System.err.flush();
+                Runtime.getRuntime().halt(1);
+            }
         }
         try {
             ClassLoader resources = Agent.class.getClassLoader();

@@ -25,18 +25,18 @@ public final class Keeper {
     private final String binary;
     private final String dir;
     private final Duration grace;
-    private final boolean strict;
+    private final List<String> modes;
     private final int jvmSession;
     private final boolean verbose;
     private volatile KeeperChannel channel;
     private volatile boolean stopping;
     private boolean warned;
 
-    private Keeper(String binary, String dir, Duration grace, boolean strict, int jvmSession, boolean verbose) {
+    private Keeper(String binary, String dir, Duration grace, List<String> modes, int jvmSession, boolean verbose) {
         this.binary = binary;
         this.dir = dir;
         this.grace = grace;
-        this.strict = strict;
+        this.modes = modes;
         this.jvmSession = jvmSession;
         this.verbose = verbose;
     }
@@ -44,18 +44,20 @@ public final class Keeper {
     /**
      * Starts the keeper for the private directory {@code dir}, which holds {@code binary} and the launcher.
      *
+     * @param modes the keeper's options: {@code -s} (strict mode), {@code -c CGROUP} (cgroup mode, the
+     *     JVM's cgroup directory), {@code -r REPORT} (the report file), as tether-keeper.c's usage says
      * @param jvmSession the JVM's session id, 0 if its leader is outside the JVM's PID namespace
      * @param verbose whether the keeper's stderr is the JVM's (log=debug)
      */
-    public static Keeper start(String binary, String dir, Duration grace, boolean strict, int jvmSession,
+    public static Keeper start(String binary, String dir, Duration grace, List<String> modes, int jvmSession,
             boolean verbose) throws IOException {
-        Keeper keeper = new Keeper(binary, dir, grace, strict, jvmSession, verbose);
+        Keeper keeper = new Keeper(binary, dir, grace, List.copyOf(modes), jvmSession, verbose);
         keeper.channel = keeper.connect();
         return keeper;
     }
 
     private KeeperChannel connect() throws IOException {
-        return KeeperChannel.start(binary, dir, grace, strict, jvmSession, verbose, this::lost);
+        return KeeperChannel.start(binary, dir, grace, modes, jvmSession, verbose, this::lost);
     }
 
     /** The channel ended while the JVM runs: the keeper died (or was killed). */
@@ -149,7 +151,7 @@ public final class Keeper {
         }
     }
 
-    /** The keeper's answer to "stop": {@code stopped GROUPS KILLED LEFT MS}. */
+    /** The keeper's answer to "stop": {@code stopped GROUPS KILLED LEFT MS}, then up to three commands after tabs. */
     public static final class Outcome {
         /** Groups (and escapees) that still had live members and were signalled. */
         public final int signalled;
@@ -158,23 +160,33 @@ public final class Keeper {
         /** Of those, how many SIGKILL did not empty either. */
         public final int left;
         public final Duration took;
+        /** The commands of the first few groups signalled (their leaders'), as the keeper read them. */
+        public final List<String> commands;
 
-        private Outcome(int signalled, int killed, int left, Duration took) {
+        private Outcome(int signalled, int killed, int left, Duration took, List<String> commands) {
             this.signalled = signalled;
             this.killed = killed;
             this.left = left;
             this.took = took;
+            this.commands = commands;
         }
 
         /** @return null for anything else */
         static Outcome parse(String answer) {
-            String[] f = answer.split(" ");
+            String[] parts = answer.split("\t");
+            String[] f = parts[0].split(" ");
             if (f.length != 5 || !"stopped".equals(f[0])) {
                 return null;
             }
+            List<String> commands = new java.util.ArrayList<>();
+            for (int i = 1; i < parts.length; i++) {
+                if (!parts[i].isEmpty()) {
+                    commands.add(parts[i]);
+                }
+            }
             try {
                 return new Outcome(Integer.parseInt(f[1]), Integer.parseInt(f[2]), Integer.parseInt(f[3]),
-                        Duration.ofMillis(Long.parseLong(f[4])));
+                        Duration.ofMillis(Long.parseLong(f[4])), commands);
             } catch (NumberFormatException e) {
                 return null;
             }

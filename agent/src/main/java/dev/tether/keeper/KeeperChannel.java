@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -60,12 +61,10 @@ final class KeeperChannel {
      *
      * @param lost run once, on the channel's thread, if the channel ends while the JVM runs
      */
-    static KeeperChannel start(String keeper, String dir, Duration grace, boolean strict, int jvmSession,
+    static KeeperChannel start(String keeper, String dir, Duration grace, List<String> modes, int jvmSession,
             boolean verbose, Runnable lost) throws IOException {
         ProcessBuilder starter = new ProcessBuilder(keeper);
-        if (strict) {
-            starter.command().add("-s");
-        }
+        starter.command().addAll(modes);
         starter.command().add(Long.toString(grace.toMillis()));
         starter.command().add(Integer.toString(jvmSession));
         starter.command().add(dir);

@@ -27,7 +27,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * compared byte for byte with the copies inside the agent jar before they are used.
  *
  * <p>Layout: {@code tether-launcher} (the binary), links to it whose names select its forms
- * ({@code tether-launcher-samegroup}, {@code jspawnhelper}, {@code jspawnhelper-samegroup}),
+ * ({@code tether-launcher-samegroup}, {@code -outside}, {@code jspawnhelper} and its two alike: see
+ * {@link Placement}),
  * {@code jspawnhelper.jdk} (a link to the JDK's own helper, made when the JDK first names it),
  * {@code tether-keeper}, and the keeper's two sockets once it runs (see native/src/main/c).
  */
@@ -35,8 +36,6 @@ public final class LauncherFiles {
     private static final String LAUNCHER = "tether-launcher";
     private static final String KEEPER = "tether-keeper";
     private static final String HELPER = "jspawnhelper";
-    /** The suffix of the launcher's names that keep the child in the JVM's group. */
-    private static final String SAME_GROUP = "-samegroup";
     /** The longest name in the directory that is a socket's (sun_path: 108 bytes with the NUL, unix(7)). */
     private static final String LONGEST_SOCKET = "keeper.status";
     /** The keeper's sockets, removed at a normal exit (the keeper removes them after any other). */
@@ -49,18 +48,18 @@ public final class LauncherFiles {
 
     private final Path dir;
     private final String launcher;
-    private final String sameGroupLauncher;
-    private final byte[] helperCString;
-    private final byte[] sameGroupHelperCString;
+    private final java.util.Map<Placement, String> launchers = new java.util.EnumMap<>(Placement.class);
+    private final java.util.Map<Placement, byte[]> helpers = new java.util.EnumMap<>(Placement.class);
     private String keeper;
     private byte[] linkedJdkHelper;
 
     private LauncherFiles(Path dir) {
         this.dir = dir;
         this.launcher = dir.resolve(LAUNCHER).toString();
-        this.sameGroupLauncher = launcher + SAME_GROUP;
-        this.helperCString = cString(dir.resolve(HELPER).toString());
-        this.sameGroupHelperCString = cString(dir.resolve(HELPER + SAME_GROUP).toString());
+        for (Placement where : Placement.values()) {
+            launchers.put(where, launcher + where.suffix);
+            helpers.put(where, cString(dir.resolve(HELPER + where.suffix).toString()));
+        }
     }
 
     /** @throws IOException with a reason a user can act on, when no directory can hold a runnable launcher. */
@@ -109,10 +108,10 @@ public final class LauncherFiles {
     /**
      * The launcher's exec form: {@code tether-launcher PROGRAM ARGV0 [ARG...]}.
      *
-     * @param sameGroup whether the child stays in the JVM's group (the form that skips setpgid)
+     * @param where where the child goes before its exec
      */
-    public String launcher(boolean sameGroup) {
-        return sameGroup ? sameGroupLauncher : launcher;
+    public String launcher(Placement where) {
+        return launchers.get(where);
     }
 
     /** The keeper ({@code tether-keeper [-s] GRACE_MS JVM_SID DIR}, native/src/main/c/tether-keeper.c). */
@@ -129,10 +128,10 @@ public final class LauncherFiles {
     }
 
     /**
-     * @param sameGroup whether the child stays in the JVM's group
+     * @param where where the child goes before its exec
      * @return our helper's path as the C string the JDK passes to posix_spawn, linked to {@code jdkHelper}.
      */
-    public synchronized byte[] helperFor(byte[] jdkHelper, boolean sameGroup) throws IOException {
+    public synchronized byte[] helperFor(byte[] jdkHelper, Placement where) throws IOException {
         if (linkedJdkHelper == null) {
             String target = new String(jdkHelper, 0, jdkHelper.length - 1, pathCharset());
             Path link = dir.resolve(HELPER + ".jdk");
@@ -143,15 +142,19 @@ public final class LauncherFiles {
         if (!Arrays.equals(linkedJdkHelper, jdkHelper)) {
             return jdkHelper;
         }
-        return sameGroup ? sameGroupHelperCString : helperCString;
+        return helpers.get(where);
     }
 
     private void install(byte[] binary) throws IOException {
         installExecutable(LAUNCHER, binary);
-        for (String form : new String[] {LAUNCHER + SAME_GROUP, HELPER, HELPER + SAME_GROUP}) {
-            Path link = dir.resolve(form);
-            Files.createSymbolicLink(link, Paths.get(LAUNCHER));
-            link.toFile().deleteOnExit();
+        for (Placement where : Placement.values()) {
+            for (String form : new String[] {LAUNCHER + where.suffix, HELPER + where.suffix}) {
+                if (!form.equals(LAUNCHER)) {
+                    Path link = dir.resolve(form);
+                    Files.createSymbolicLink(link, Paths.get(LAUNCHER));
+                    link.toFile().deleteOnExit();
+                }
+            }
         }
         for (String socket : SOCKETS) {
             dir.resolve(socket).toFile().deleteOnExit(); // the keeper's, once it runs

@@ -31,6 +31,8 @@ public final class Options {
     private static final String STRICT = "strict";
     private static final String EXCLUDE = "exclude";
     private static final String ENABLED = "enabled";
+    private static final String CGROUP = "cgroup";
+    private static final String REPORT = "report";
     /** The environment variable with the agent arguments' syntax, for a whole build or container. */
     public static final String ENVIRONMENT = "TETHER_OPTIONS";
     /** The keeper's own limit (MAX_GRACE_MS in tether-keeper.c): one day. */
@@ -40,8 +42,10 @@ public final class Options {
     private static final String STRICT_FORM = "strict=<true|false>";
     private static final String EXCLUDE_FORM = "exclude=<program>[:<program>...] (a name, or an absolute path)";
     private static final String ENABLED_FORM = "enabled=<true|false>";
+    static final String CGROUP_FORM = "cgroup=<off|auto|on>";
+    private static final String REPORT_FORM = "report=<file> (JSON lines, appended; relative to the working directory)";
     private static final String ACCEPTED = "accepted options: " + GRACE_FORM + ", " + LOG_FORM + ", " + STRICT_FORM
-            + ", " + EXCLUDE_FORM + ", " + ENABLED_FORM;
+            + ", " + EXCLUDE_FORM + ", " + ENABLED_FORM + ", " + CGROUP_FORM + ", " + REPORT_FORM;
     private static final int MAX_DIGITS = 9;
 
     private final long graceMillis;
@@ -49,20 +53,26 @@ public final class Options {
     private final boolean strict;
     private final Exclusions exclude;
     private final boolean enabled;
+    private final CgroupMode cgroup;
+    /** Absolute, or null: no report. */
+    private final String report;
     /** Null, or why some {@code tether.*} system properties were not taken as options. */
     private final String ignored;
 
-    private Options(long graceMillis, LogLevel log, boolean strict, Exclusions exclude, boolean enabled, String ignored) {
+    private Options(long graceMillis, LogLevel log, boolean strict, Exclusions exclude, boolean enabled,
+            CgroupMode cgroup, String report, String ignored) {
         this.graceMillis = graceMillis;
         this.log = log;
         this.strict = strict;
         this.exclude = exclude;
         this.enabled = enabled;
+        this.cgroup = cgroup;
+        this.report = report;
         this.ignored = ignored;
     }
 
     public static Options defaults() {
-        return new Options(DEFAULT_GRACE_MILLIS, DEFAULT_LOG, false, null, true, null);
+        return new Options(DEFAULT_GRACE_MILLIS, DEFAULT_LOG, false, null, true, CgroupMode.OFF, null, null);
     }
 
     /** {@link #parse(String, Properties, String)} with this JVM's {@code TETHER_OPTIONS}. */
@@ -95,6 +105,8 @@ public final class Options {
         LogLevel log = DEFAULT_LOG;
         boolean strict = false;
         boolean enabled = true;
+        CgroupMode cgroup = CgroupMode.OFF;
+        String report = null;
         Exclusions exclude = null; // Exclusions.NONE at the first spawn: no class loaded in premain for it
         StringBuilder ignored = null;
         for (Setting s : settings.values()) {
@@ -114,6 +126,12 @@ public final class Options {
                 case ENABLED:
                     enabled = parseBoolean(s, ENABLED_FORM);
                     break;
+                case CGROUP:
+                    cgroup = parseCgroup(s);
+                    break;
+                case REPORT:
+                    report = parseReport(s);
+                    break;
                 default:
                     if (s.fromProperty) {
                         ignored = (ignored == null ? new StringBuilder() : ignored.append(", ")).append(s.source);
@@ -123,7 +141,7 @@ public final class Options {
                             + ACCEPTED);
             }
         }
-        return new Options(grace, log, strict, exclude, enabled, ignored == null ? null
+        return new Options(grace, log, strict, exclude, enabled, cgroup, report, ignored == null ? null
                 : "not an option of Tether's, left alone: " + ignored + "; " + ACCEPTED);
     }
 
@@ -186,6 +204,27 @@ public final class Options {
         }
     }
 
+    private static CgroupMode parseCgroup(Setting s) throws OptionException {
+        switch (s.value) {
+            case "off":
+                return CgroupMode.OFF;
+            case "auto":
+                return CgroupMode.AUTO;
+            case "on":
+                return CgroupMode.ON;
+            default:
+                throw bad(s, CGROUP_FORM);
+        }
+    }
+
+    /** Made absolute now: the keeper, which writes it, runs in the root directory. */
+    private static String parseReport(Setting s) throws OptionException {
+        if (s.value.isEmpty() || s.value.indexOf('\0') >= 0) {
+            throw bad(s, REPORT_FORM);
+        }
+        return new java.io.File(s.value).getAbsolutePath();
+    }
+
     private static boolean parseBoolean(Setting s, String form) throws OptionException {
         switch (s.value) {
             case "true":
@@ -232,6 +271,15 @@ public final class Options {
      */
     public boolean enabled() {
         return enabled;
+    }
+
+    public CgroupMode cgroup() {
+        return cgroup;
+    }
+
+    /** The report file (absolute), or null for none. */
+    public String report() {
+        return report;
     }
 
     /** Null, or one line naming the {@code tether.*} system properties that are not options (see parse). */

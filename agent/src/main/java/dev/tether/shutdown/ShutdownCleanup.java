@@ -109,10 +109,24 @@ public final class ShutdownCleanup {
         String seconds = seconds(outcome.took);
         String how = outcome.killed == 0 ? "all ended on SIGTERM"
                 : outcome.killed + " needed SIGKILL after the " + grace.toMillis() + " ms grace period";
-        log.info("stopped {} process group(s) still running at exit ({}) in {} s", outcome.signalled, how, seconds);
+        log.info("stopped {} process group(s) still running at exit ({}) in {} s{}", outcome.signalled, how, seconds,
+                commands(outcome));
         if (outcome.left > 0) {
             log.warn("{} group(s) still have members that SIGKILL did not end", outcome.left);
         }
+    }
+
+    /** ": " and the first few commands, quoted, and how many more; "" if the keeper named none. */
+    static String commands(Keeper.Outcome outcome) {
+        if (outcome.commands.isEmpty()) {
+            return "";
+        }
+        StringBuilder line = new StringBuilder(": ");
+        for (String command : outcome.commands) {
+            line.append(line.length() == 2 ? "" : ", ").append('"').append(command).append('"');
+        }
+        int more = outcome.signalled - outcome.commands.size();
+        return more > 0 ? line.append(" and ").append(more).append(" more").toString() : line.toString();
     }
 
     /**

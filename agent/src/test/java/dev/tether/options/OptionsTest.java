@@ -1,6 +1,7 @@
 package dev.tether.options;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -54,6 +55,23 @@ class OptionsTest {
     void a_system_property_sets_an_option_and_the_agent_argument_wins() throws OptionException {
         assertEquals(Duration.ofSeconds(7), Options.parse(null, property("tether.grace", "7s")).grace());
         assertEquals(Duration.ofSeconds(1), Options.parse("grace=1s", property("tether.grace", "7s")).grace());
+    }
+
+    @Test
+    void cgroup_is_off_unless_asked_and_takes_three_values() throws OptionException {
+        assertEquals(CgroupMode.OFF, parse(null).cgroup());
+        assertEquals(CgroupMode.AUTO, parse("cgroup=auto").cgroup());
+        assertEquals(CgroupMode.ON, parse("cgroup=on").cgroup());
+        assertEquals(CgroupMode.OFF, parse("cgroup=off").cgroup());
+        assertThrows(OptionException.class, () -> parse("cgroup=ON"));
+    }
+
+    @Test
+    void report_is_made_absolute_against_the_working_directory() throws OptionException {
+        assertNull(parse(null).report());
+        assertEquals("/tmp/leaks.jsonl", parse("report=/tmp/leaks.jsonl").report());
+        assertEquals(new java.io.File(System.getProperty("user.dir"), "target/leaks.jsonl").getPath(),
+                parse("report=target/leaks.jsonl").report());
     }
 
     @Test
