@@ -47,6 +47,15 @@ class HostFactsIT {
         assertSameReport("jdk17 default", without, with);
     }
 
+    /** Cgroup mode moves the JVM and its children into a cgroup of Tether's: nothing else may show. */
+    @Test
+    void host_sees_identical_facts_in_cgroup_mode() {
+        JvmExit without = HostFactsRun.report(ChildJvm.of(Jdk.current(), marks.next()).withoutAgent());
+        JvmExit with = HostFactsRun.report(ChildJvm.of(Jdk.current(), marks.next()).withAgent("cgroup=auto"));
+        assertTrue(without.printedLine("exit-code=7"), without::describe);
+        assertSameReport("jdk17 cgroup=auto", without, with);
+    }
+
     @Test
     void spawned_child_leads_a_new_process_group_only_with_the_agent() {
         long withAgent = childGroupRelation(ChildJvm.of(Jdk.current(), marks.next()).withAgent(""));

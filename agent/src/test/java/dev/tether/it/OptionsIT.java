@@ -3,6 +3,7 @@ package dev.tether.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tether.it.fixtures.FloodingSpawner;
 import dev.tether.it.fixtures.MainRan;
@@ -69,6 +70,43 @@ class OptionsIT {
     @Test
     void bad_exclude_list_stops_the_jvm_before_main() {
         assertRejected(agentArgs("exclude=sshd::cron"), "exclude", "exclude=<program>[:<program>...]");
+    }
+
+    @Test
+    void bad_cgroup_value_stops_the_jvm_before_main() {
+        assertRejected(agentArgs("cgroup=yes"), "cgroup", "cgroup=<off|auto|on>");
+    }
+
+    @Test
+    void an_empty_report_file_stops_the_jvm_before_main() {
+        assertRejected(agentArgs("report="), "report", "report=<file>");
+    }
+
+    /** A second user may not write the cgroup the tests run in: cgroup=on must say so before main. */
+    @Test
+    void cgroup_on_where_no_cgroup_can_be_had_stops_the_jvm_before_main_and_says_why() throws Exception {
+        String why = OtherUser.unavailable();
+        assumeTrue(why == null, why);
+        try (SharedDirectory shared = new SharedDirectory("tether-it-cgroup-")) {
+            assertRejected(asOtherUser(shared, "cgroup=on"), "tether: cgroup=on, but this user may not write",
+                    "cgroup=auto");
+        }
+    }
+
+    @Test
+    void cgroup_auto_where_no_cgroup_can_be_had_starts_the_host_silently() throws Exception {
+        String why = OtherUser.unavailable();
+        assumeTrue(why == null, why);
+        try (SharedDirectory shared = new SharedDirectory("tether-it-cgroup-")) {
+            JvmExit exit = assertStarts(asOtherUser(shared, "cgroup=auto"));
+            assertEquals("", exit.stderr, exit::describe);
+        }
+    }
+
+    private ChildJvm asOtherUser(SharedDirectory shared, String agentArgs) {
+        return ChildJvm.of(Jdk.current(), marks.next()).withAgent(agentArgs).through(
+                new OtherUser(61237).prefix().toArray(new String[0])).agentJar(shared.agentJar())
+                .testClasses(shared.testClasses()).jvmFlag("-XX:-UsePerfData");
     }
 
     @Test

@@ -74,7 +74,7 @@ class StuckKeeperIT {
             assertEquals(0, exit.exitCode, exit::describe);
             // Nothing about the stuck keeper: only the summary of what the agent ended at the exit.
             assertTrue(exit.stderr.matches("tether: stopped 1 process group\\(s\\) still running at exit"
-                    + " \\(all ended on SIGTERM\\) in \\d+\\.\\d\\d s\n"), exit::describe);
+                    + " \\(all ended on SIGTERM\\) in \\d+\\.\\d\\d s: \"sh -c [^\n]*\"\n"), exit::describe);
             assertTrue(Poll.until(UP, () -> mark.liveExcept(child.pid()).isEmpty()),
                     () -> "left after the exit: " + mark.liveExcept(child.pid()));
         } finally {

@@ -49,6 +49,22 @@ public final class Tree {
             "pg=$(cut -d' ' -f5 /proc/$PPID/stat); perl -e 'setpgrp(0, $ARGV[0]) or die; exec \"sleep\", \"1004\"' $pg &"
                     + " sleep 1000 & wait", 3);
 
+    /**
+     * Cgroup mode's cases, each a way out of the child's group (seed 002: "cgroups are the only
+     * complete answer"): a sleep that stays (1000); a double-forked daemon that calls setsid and then
+     * changes its group again (1001: its parent, a session leader, exits, so it is re-parented); a
+     * grandchild that joins the JVM's own group (1004); a fork loop that ignores SIGTERM, in a group
+     * of its own, starting a TERM-ignoring sleep 1005 every 20 ms for 8 s ("fork-loop" in its
+     * command line); and a daemon that asked to be left alone (1003, TETHER_DETACH). Its size is
+     * not fixed (the loop grows it): tests wait for each kind.
+     */
+    public static final Tree CGROUP_ESCAPES = new Tree("cgroup-escapes",
+            "sleep 1000 & (setsid sh -c 'perl -e \"setpgrp(0, 0); exec q(sleep), 1001\" & :' &);"
+                    + " pg=$(cut -d' ' -f5 /proc/$PPID/stat); perl -e 'setpgrp(0, $ARGV[0]) or die; exec \"sleep\", \"1004\"' $pg &"
+                    + " perl -e '$SIG{TERM} = \"IGNORE\"; setpgrp(0, 0); for (1 .. 400) { fork or exec \"sleep\", \"1005\";"
+                    + " select(undef, undef, undef, 0.02) } sleep 1000' fork-loop &"
+                    + " TETHER_DETACH=1 setsid sleep 1003 & wait", -1);
+
     private Tree(String name, String command, int size) {
         this.name = name;
         this.command = command;

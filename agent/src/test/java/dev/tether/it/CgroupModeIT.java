@@ -1,0 +1,183 @@
+package dev.tether.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tether.it.fixtures.PrintsOnly;
+import dev.tether.it.fixtures.Spawner;
+import java.io.File;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Cgroup mode against every way out of a process group ({@link Tree#CGROUP_ESCAPES}), for the three
+ * ways a JVM ends that matter (its own exit, SIGTERM, SIGKILL), next to the same tree with process
+ * groups only and with strict mode: the survivor table of docs/how-it-works.md. Survivors are named
+ * by kind: "setsid" (1001), "jvm-group" (1004), "fork-loop" (the loop or one of its sleeps),
+ * "detached" (1003, which must survive everywhere); "group" (1000) never survives.
+ *
+ * <p>Needs a cgroup v2 hierarchy this user may write (root here); skipped with the reason printed
+ * where there is none, as CI machines differ.
+ */
+@Timeout(180)
+class CgroupModeIT {
+    private static final Duration UP = Duration.ofSeconds(30);
+    private static final String GRACE = "grace=300ms";
+
+    @RegisterExtension
+    final Marks marks = new Marks();
+
+    enum Mode {
+        GROUPS(""), STRICT(",strict=true"), CGROUP(",cgroup=on");
+
+        final String args;
+
+        Mode(String args) {
+            this.args = args;
+        }
+    }
+
+    /** The agent itself says whether cgroup mode is possible here: cgroup=on refuses to start where not. */
+    @BeforeAll
+    static void writableCgroup() {
+        Mark mark = new Marks().next();
+        try {
+            JvmExit exit = ChildJvm.of(Jdk.current(), mark).withAgent("cgroup=on").main(PrintsOnly.class).start()
+                    .awaitExit(UP);
+            if (exit.exitCode != 0) {
+                System.out.println("[tether-it] CgroupModeIT skipped: " + exit.stderr.trim());
+            }
+            Assumptions.assumeTrue(exit.exitCode == 0, () -> "no writable cgroup v2 here: " + exit.stderr.trim());
+        } finally {
+            mark.sweep();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Ending.class, names = {"RETURN", "SIGTERM", "SIGKILL"})
+    void nothing_escapes_cgroup_mode_but_what_asked_to_be_left_alone(Ending ending) {
+        Outcome o = run(Mode.CGROUP, ending);
+        assertEquals(ending.exitCode, o.exit.exitCode, o::describe);
+        assertEquals(Set.of("detached"), o.survivors, o::describe);
+        assertTrue(o.jvmCgroup.contains("/tether-" + o.jvmPid + "-"), () -> "the JVM was not in Tether's cgroup\n"
+                + o.describe());
+        assertFalse(o.cgroupDirectory.isEmpty(), () -> "the JVM's cgroup was not found\n" + o.describe());
+        assertFalse(new File(o.cgroupDirectory).exists(), () -> "the cgroup is still there\n" + o.describe());
+    }
+
+    /** The twin: without the cgroup, the tricks work. Strict mode's column is measured, not asserted. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Ending.class, names = {"RETURN", "SIGTERM", "SIGKILL"})
+    void process_groups_alone_lose_the_escapees_and_strict_mode_is_measured(Ending ending) {
+        Outcome groups = run(Mode.GROUPS, ending);
+        assertTrue(groups.survivors.containsAll(Set.of("setsid", "jvm-group", "fork-loop", "detached")),
+                groups::describe);
+        assertFalse(groups.survivors.contains("group"), groups::describe);
+        Outcome strict = run(Mode.STRICT, ending);
+        assertTrue(strict.survivors.contains("detached"), strict::describe);
+    }
+
+    private Outcome run(Mode mode, Ending ending) {
+        ChildJvm jvm = ChildJvm.of(Jdk.current(), marks.next()).withAgent(GRACE + mode.args);
+        RunningJvm child = jvm.main(Spawner.class, "pb", ending.fixtureArg, Tree.CGROUP_ESCAPES.command).start();
+        Mark mark = child.mark();
+        try {
+            child.awaitLine("READY", UP);
+            assertTrue(Poll.until(UP, () -> kinds(mark, child.pid()).containsAll(
+                    Set.of("group", "setsid", "jvm-group", "fork-loop", "detached"))),
+                    () -> "the tree never came up: " + tree(mark, child.pid()) + "\n" + child.describe());
+            String cgroup = cgroupOf(child.pid());
+            String directory = directoryOf(cgroup);
+            ending.trigger(child);
+            JvmExit exit = child.awaitExit(UP);
+            Poll.until(UP, () -> mark.liveExcept(child.pid()).stream().noneMatch(ProcessInfo::isKeeper));
+            Set<String> survivors = kinds(mark, child.pid());
+            ItLog.line("CGROUP-MODE " + mode + " " + ending + " " + jvm.label() + ": exit=" + exit.exitCode
+                    + " survivors=" + survivors + " (" + tree(mark, child.pid()).size() + " processes)");
+            return new Outcome(exit, survivors, child.pid(), cgroup, directory);
+        } finally {
+            mark.sweep();
+        }
+    }
+
+    /** The kinds alive (see the class comment). */
+    private static Set<String> kinds(Mark mark, long jvm) {
+        return tree(mark, jvm).stream().map(CgroupModeIT::kind).filter(k -> k != null)
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private static String kind(ProcessInfo p) {
+        if (p.cmdline.contains("fork-loop") || p.cmdline.equals("sleep 1005")) {
+            return "fork-loop";
+        }
+        switch (p.cmdline) {
+            case "sleep 1000":
+                return "group";
+            case "sleep 1001":
+                return "setsid";
+            case "sleep 1003":
+                return "detached";
+            case "sleep 1004":
+                return "jvm-group";
+            default:
+                return null; // the shells
+        }
+    }
+
+    private static List<ProcessInfo> tree(Mark mark, long jvm) {
+        List<ProcessInfo> tree = mark.liveExcept(jvm);
+        tree.removeIf(ProcessInfo::isKeeper);
+        return tree;
+    }
+
+    /** The cgroup v2 path of pid ({@code 0::PATH} in /proc/PID/cgroup), "" if none. */
+    private static String cgroupOf(long pid) {
+        return lines("/proc/" + pid + "/cgroup").stream().filter(l -> l.startsWith("0::")).map(l -> l.substring(3))
+                .findFirst().orElse("");
+    }
+
+    /** The directory of a cgroup v2 path that exists now under one of this JVM's cgroup2 mounts, "" if none. */
+    private static String directoryOf(String path) {
+        return lines("/proc/self/mountinfo").stream().filter(l -> l.contains(" - cgroup2 "))
+                .map(l -> l.split(" ")[4] + path).filter(d -> !path.isEmpty() && new File(d).isDirectory())
+                .findFirst().orElse("");
+    }
+
+    private static List<String> lines(String file) {
+        try {
+            return java.nio.file.Files.readAllLines(java.nio.file.Paths.get(file));
+        } catch (java.io.IOException e) {
+            return List.of();
+        }
+    }
+
+    private static final class Outcome {
+        final JvmExit exit;
+        final Set<String> survivors;
+        final long jvmPid;
+        final String jvmCgroup;
+        final String cgroupDirectory;
+
+        Outcome(JvmExit exit, Set<String> survivors, long jvmPid, String jvmCgroup, String cgroupDirectory) {
+            this.exit = exit;
+            this.survivors = survivors;
+            this.jvmPid = jvmPid;
+            this.jvmCgroup = jvmCgroup;
+            this.cgroupDirectory = cgroupDirectory;
+        }
+
+        String describe() {
+            return "survivors: " + survivors + ", the JVM's cgroup while it ran: " + jvmCgroup + "\n" + exit.describe();
+        }
+    }
+}
