@@ -969,6 +969,32 @@ static void cg_wait(long long ns)
         say(errno, "poll %s/cgroup.events", cg_dir);
 }
 
+/* Removes the cgroup dir and, first, the cgroups below it: a nested JVM's, whose keeper ended with
+ * everything in ours. A cgroup's directory holds only its interface files, which rmdir(2) takes
+ * along; an emptied cgroup may still be busy for a moment (EBUSY), so each is tried for up to 1 s. */
+static void cg_remove(const char *dir, int depth)
+{
+    DIR *d = depth < 16 ? opendir(dir) : NULL;
+    struct dirent *e;
+    while (d != NULL && (e = readdir(d)) != NULL) {
+        char below[PATH_MAX];
+        if (e->d_type == DT_DIR && strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+            (size_t)snprintf(below, sizeof below, "%s/%s", dir, e->d_name) < sizeof below)
+            cg_remove(below, depth + 1);
+    }
+    if (d != NULL)
+        closedir(d);
+    for (int tries = 0; rmdir(dir) < 0; tries++) {
+        if (errno == ENOENT)
+            return;
+        if (errno != EBUSY || tries == 100) {
+            say(errno, "removing %s", dir);
+            return;
+        }
+        pause_ns(10000000LL);
+    }
+}
+
 static void cg_off(int remove)
 {
     char link[PATH_MAX];
@@ -977,7 +1003,16 @@ static void cg_off(int remove)
         say(errno, "removing %s", link);
     close_fd(cg_events);
     cg_events = -1;
-    if (remove && rmdir(cg_dir) < 0 && errno != ENOENT && errno != EBUSY)
+    if (remove)
+        cg_remove(cg_dir, 0);
+}
+
+/* cg_enter failed after making (or finding) our cgroup: removed if empty (a keeper before us may
+ * have left the JVM in it, which then stays: its children are ended by their groups). */
+static void cg_abandon(void)
+{
+    cg_off(0);
+    if (rmdir(cg_dir) < 0 && errno != EBUSY)
         say(errno, "removing %s", cg_dir);
 }
 
@@ -1014,23 +1049,23 @@ static void cg_enter(const char *parent)
     snprintf(path, sizeof path, "%s/cgroup.events", cg_dir);
     if ((cg_events = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
         say(errno, "cgroup mode off: %s", path);
-        cg_off(1);
+        cg_abandon();
         return;
     }
     snprintf(path, sizeof path, "%s/cgroup.kill", cg_dir);
     if (access(path, W_OK) < 0) {
         say(errno, "cgroup mode off: %s (Linux 5.14 or later)", path);
-        cg_off(1);
+        cg_abandon();
         return;
     }
     if ((unlink(link) < 0 && errno != ENOENT) || symlink(target, link) < 0) {
         say(errno, "cgroup mode off: %s", link);
-        cg_off(1);
+        cg_abandon();
         return;
     }
     if ((err = cg_write(cg_dir, "cgroup.procs", pid)) != 0) { /* the JVM waits for us: it is alive */
         say(err, "cgroup mode off: moving the JVM to %s", cg_dir);
-        cg_off(1);
+        cg_abandon();
     }
 }
 

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Cgroup mode against every way out of a process group ({@link Tree#CGROUP_ESCAPES}), for the three
@@ -85,6 +86,37 @@ class CgroupModeIT {
         assertFalse(groups.survivors.contains("group"), groups::describe);
         Outcome strict = run(Mode.STRICT, ending);
         assertTrue(strict.survivors.contains("detached"), strict::describe);
+    }
+
+    /**
+     * TETHER_DETACH in the environment of the JVM's own child (Spawner's spawner.detach): the launcher
+     * moves it out of the children's cgroup before its exec, in both of the JDK's launch routes.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"POSIX_SPAWN", "FORK"})
+    void a_child_left_alone_is_born_outside_the_cgroup_and_survives_with_all_it_starts(String mechanism) {
+        ChildJvm jvm = ChildJvm.of(Jdk.current(), marks.next()).withAgent(GRACE + Mode.CGROUP.args)
+                .launchMechanism(mechanism).jvmFlag("-Dspawner.detach=true");
+        RunningJvm child = jvm.main(Spawner.class, "pb", "wait", Tree.TWO_SLEEPS.command).start();
+        Mark mark = child.mark();
+        try {
+            long shell = Long.parseLong(child.awaitLineStartingWith("CHILD ", UP).substring("CHILD ".length()));
+            child.awaitLine("READY", UP);
+            assertTrue(Poll.until(UP, () -> Trees.sleeps(tree(mark, child.pid())) == 2), child::describe);
+            String jvmCgroup = cgroupOf(child.pid());
+            String shellCgroup = cgroupOf(shell);
+            Signal.TERM.sendTo(child.pid());
+            JvmExit exit = child.awaitExit(UP);
+            Poll.until(UP, () -> mark.liveExcept(child.pid()).stream().noneMatch(ProcessInfo::isKeeper));
+            long sleeps = Trees.sleeps(tree(mark, child.pid()));
+            ItLog.line("CGROUP-MODE detached child, " + mechanism + ": JVM in " + jvmCgroup + ", child in "
+                    + shellCgroup + ", sleeps alive after SIGTERM: " + sleeps);
+            assertTrue(jvmCgroup.contains("/tether-"), exit::describe);
+            assertFalse(shellCgroup.contains("/tether-"), () -> "the child stayed in the cgroup: " + shellCgroup);
+            assertEquals(2, sleeps, exit::describe);
+        } finally {
+            mark.sweep();
+        }
     }
 
     private Outcome run(Mode mode, Ending ending) {
