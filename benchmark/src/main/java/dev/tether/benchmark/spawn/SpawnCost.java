@@ -20,7 +20,10 @@ import java.util.Locale;
  * "alone", and whatever difference it shows is the method's own error.
  *
  * <p>Options: --warmup SECONDS per JVM (15; C2 compiles Tether's path for 10-15 s of such a loop
- * on 2 cores), --rounds N per JVM (2000).
+ * on 2 cores), --rounds N per JVM (2000), --options NAME=VALUE[,...] (agent options for one more JVM
+ * with the agent, measured in the same run: {@code --options cgroup=on} is cgroup mode's cost; there
+ * "alone" is no longer the JDK's own spawn, since an opted-out child leaves the cgroup through the
+ * launcher, so compare "protected - launcher", Tether's bookkeeping, between the two agent runs).
  */
 public final class SpawnCost {
     private SpawnCost() {}
@@ -35,6 +38,15 @@ public final class SpawnCost {
             List<String> withAgent = ChildJvm.command(Jars.tetherAgent(), SpawnCostChild.class, loop);
             withAgent.add("--agent");
             report("with the agent", "spawncost.tether", run(withAgent));
+            if (args.flag("--options")) {
+                String options = args.string("--options");
+                List<String> withOptions = new ArrayList<>(withAgent);
+                for (String option : options.split(",")) {
+                    withOptions.add(1, "-Dtether." + option);
+                }
+                report("with the agent, " + options, "spawncost.tether." + options.replaceAll("[^a-z0-9]+", "-"),
+                        run(withOptions));
+            }
             report("without the agent (control: protected = alone)", "spawncost.control",
                     run(ChildJvm.command(null, SpawnCostChild.class, loop)));
         } finally {
