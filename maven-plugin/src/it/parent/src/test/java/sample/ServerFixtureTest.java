@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
  * {@code @AfterAll} would. System properties from the sample's POM: {@code fixture} (its name, put
  * into the fixture's environment so that verify.groovy can count it), {@code halt} (end the fork with
  * Runtime.halt, as Surefire ends a stuck fork), {@code expectOwn} (a property the project's own
- * argLine must have set).
+ * argLine must have set), {@code stop} (stop the fixture after all, with its descendants: a clean suite).
  */
 class ServerFixtureTest {
     @Test
@@ -19,12 +19,24 @@ class ServerFixtureTest {
         }
         ProcessBuilder server = new ProcessBuilder("sh", "-c", "sleep 1000 & sleep 1000 & wait");
         server.environment().put("TETHER_IT_FIXTURE", System.getProperty("fixture"));
-        server.start();
-        while (ProcessHandle.current().descendants().filter(p -> p.info().command().orElse("").endsWith("sleep")).count() < 2) {
+        Process started = server.start();
+        while (sleeps() < 2) {
             Thread.sleep(10);
+        }
+        if (Boolean.getBoolean("stop")) {
+            started.descendants().forEach(ProcessHandle::destroy);
+            started.destroy();
+            started.waitFor();
+            while (sleeps() > 0) {
+                Thread.sleep(10);
+            }
         }
         if (Boolean.getBoolean("halt")) {
             Runtime.getRuntime().halt(0);
         }
+    }
+
+    private static long sleeps() {
+        return ProcessHandle.current().descendants().filter(p -> p.info().command().orElse("").endsWith("sleep")).count();
     }
 }
