@@ -87,6 +87,7 @@
 #include <sys/ioctl.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
 #endif
 
 #ifndef __linux__
@@ -1007,6 +1008,31 @@ static void cg_off(int remove)
         cg_remove(cg_dir, 0);
 }
 
+/* Whether dir, or a cgroup above it up to the hierarchy's mount, is systemd's own and not delegated.
+ * systemd writes only the cgroups of its units (.slice, .scope, .service), and moves processes and
+ * makes cgroups in them itself; a unit with Delegate=yes hands its subtree over, which systemd marks
+ * with the trusted.delegate (v251: also user.delegate) extended attribute on the unit's cgroup
+ * (systemd.resource-control(5), Delegate=; systemd's docs/CGROUP_DELEGATION.md). */
+static int cg_systemds(const char *dir)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s", dir);
+    int unit = 0;
+    struct statfs fs;
+    for (char *slash; statfs(path, &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC; *slash = '\0') {
+        char value[8];
+        if (getxattr(path, "trusted.delegate", value, sizeof value) >= 0 || getxattr(path, "user.delegate", value, sizeof value) >= 0)
+            return 0;
+        const char *name = strrchr(path, '/');
+        size_t n = name != NULL ? strlen(name) : 0;
+        unit |= (n > 6 && strcmp(name + n - 6, ".slice") == 0) || (n > 6 && strcmp(name + n - 6, ".scope") == 0) ||
+                (n > 8 && strcmp(name + n - 8, ".service") == 0);
+        if ((slash = strrchr(path, '/')) == NULL || slash == path)
+            break;
+    }
+    return unit;
+}
+
 /* cg_enter failed after making (or finding) our cgroup: removed if empty (a keeper before us may
  * have left the JVM in it, which then stays: its children are ended by their groups). */
 static void cg_abandon(void)
@@ -1035,6 +1061,10 @@ static void cg_enter(const char *parent)
     int err;
     if (jvm_start == 0 || statfs(parent, &fs) < 0 || fs.f_type != CGROUP2_SUPER_MAGIC) {
         say(jvm_start == 0 || fs.f_type == CGROUP2_SUPER_MAGIC ? errno : 0, "cgroup mode off: %s is no cgroup2 directory", parent);
+        return;
+    }
+    if (cg_systemds(parent)) {
+        say(0, "cgroup mode off: %s belongs to systemd (run the JVM in a unit with Delegate=yes)", parent);
         return;
     }
     if ((err = cg_write(parent, "cgroup.procs", "0")) != 0) { /* this process; the keeper forks from it */
