@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tether.it.fixtures.PrintsOnly;
 import dev.tether.it.fixtures.Spawner;
 import java.io.File;
 import java.time.Duration;
@@ -48,17 +47,29 @@ class CgroupModeIT {
         }
     }
 
-    /** The agent itself says whether cgroup mode is possible here: cgroup=on refuses to start where not. */
+    /**
+     * The agent itself says whether cgroup mode is possible here: cgroup=on refuses to start where the
+     * JVM's cgroup is not writable, and warns at the first spawn where the keeper cannot set it up
+     * (a cgroup of systemd's that is not delegated, say).
+     */
     @BeforeAll
     static void writableCgroup() {
         Mark mark = new Marks().next();
         try {
-            JvmExit exit = ChildJvm.of(Jdk.current(), mark).withAgent("cgroup=on").main(PrintsOnly.class).start()
-                    .awaitExit(UP);
-            if (exit.exitCode != 0) {
-                System.out.println("[tether-it] CgroupModeIT skipped: " + exit.stderr.trim());
+            RunningJvm probe = ChildJvm.of(Jdk.current(), mark).withAgent("cgroup=on")
+                    .main(Spawner.class, "pb", "return", "exit 0").start();
+            JvmExit exit;
+            try {
+                probe.awaitLine("READY", UP);
+                probe.send("go");
+            } finally {
+                exit = probe.awaitExit(UP);
             }
-            Assumptions.assumeTrue(exit.exitCode == 0, () -> "no writable cgroup v2 here: " + exit.stderr.trim());
+            String why = exit.exitCode != 0 || !exit.stderr.isEmpty() ? exit.stderr.trim() : null;
+            if (why != null) {
+                System.out.println("[tether-it] CgroupModeIT skipped: " + why);
+            }
+            Assumptions.assumeTrue(why == null, () -> "no cgroup v2 for Tether here: " + why);
         } finally {
             mark.sweep();
         }

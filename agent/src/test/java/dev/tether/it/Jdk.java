@@ -35,6 +35,35 @@ public final class Jdk {
         }
     }
 
+    /**
+     * Debian's aarch64 JDK 17 as build/aarch64-jdk.sh unpacks it, run through qemu-user by binfmt_misc
+     * (its children too), or why there is none. Its child JVMs need {@link #QEMU_LD_PREFIX}.
+     */
+    public static Optional<Jdk> aarch64() {
+        Path root = Paths.get(System.getProperty("tether.it.aarch64Jdk", "/opt/tether-aarch64-jdk"), "root");
+        Path home = root.resolve("usr/lib/jvm/java-17-openjdk-arm64");
+        if (!Files.isExecutable(home.resolve("bin/java")) || !aarch64Runs()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Jdk("jdk17-aarch64", home));
+    }
+
+    /** Where qemu-user finds the aarch64 JDK's libraries (its -L). */
+    public static final String QEMU_LD_PREFIX = "QEMU_LD_PREFIX";
+
+    /** The aarch64 JDK's library root, for {@link #QEMU_LD_PREFIX}. */
+    public Path libraryRoot() {
+        return home.resolve("../../../..").normalize();
+    }
+
+    private static boolean aarch64Runs() {
+        try {
+            return Files.readAllLines(Paths.get("/proc/sys/fs/binfmt_misc/qemu-aarch64")).contains("enabled");
+        } catch (IOException none) {
+            return false;
+        }
+    }
+
     public Path java() {
         return home.resolve("bin/java");
     }
