@@ -728,7 +728,7 @@ class KeeperTest {
 
     /**
      * A directory as the agent makes it: tether-*, mode 0700, the launcher in it under the names of
-     * its forms, and /bin/sleep standing in for the JDK's helper.
+     * its forms, and a copy of /bin/sleep standing in for the JDK's helper.
      */
     private Path privateDir() throws IOException {
         Path dir = Files.createDirectory(tmp.resolve("tether-" + TESTS.get()));
@@ -736,7 +736,12 @@ class KeeperTest {
         for (String form : List.of("tether-launcher-samegroup", "jspawnhelper", "jspawnhelper-samegroup")) {
             Files.createSymbolicLink(dir.resolve(form), Path.of("tether-launcher"));
         }
-        Files.createSymbolicLink(dir.resolve("jspawnhelper.jdk"), Path.of("/bin/sleep"));
+        // A copy inside the temporary directory: JUnit warns about every link out of it that it deletes.
+        Path sleep = tmp.resolve("sleep");
+        if (Files.notExists(sleep)) {
+            Files.copy(Path.of("/bin/sleep"), sleep, StandardCopyOption.COPY_ATTRIBUTES);
+        }
+        Files.createSymbolicLink(dir.resolve("jspawnhelper.jdk"), sleep);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         return dir;
     }
