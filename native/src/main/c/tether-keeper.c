@@ -1232,19 +1232,12 @@ static size_t utf8_length(const unsigned char *s, size_t n)
     return len;
 }
 
-/* The command line of pid (the first 256 bytes, arguments joined by spaces) as the inside of a JSON
- * string (RFC 8259): '"', '\' and control characters escaped, a byte outside valid UTF-8 as U+FFFD.
- * Any process can choose its command line: it is only ever data here. */
-static void json_command(pid_t pid, char *out, size_t size)
+/* n bytes of a command line (NULs between the arguments) as the inside of a JSON string (RFC 8259):
+ * NULs as spaces, '"', '\' and control characters escaped, a byte outside valid UTF-8 as U+FFFD.
+ * Any process can choose its command line: it is only ever data here. out holds at least 8 bytes;
+ * what does not fit is cut at a character's end. */
+static void json_text(const unsigned char *raw, ssize_t n, char *out, size_t size)
 {
-    unsigned char raw[256];
-    char path[32];
-    snprintf(path, sizeof path, "/proc/%d/cmdline", (int)pid);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    ssize_t n = fd < 0 ? -1 : read(fd, raw, sizeof raw);
-    close_fd(fd);
-    while (n > 0 && raw[n - 1] == '\0')
-        n--;
     size_t k = 0;
     for (ssize_t i = 0; i < n && k + 8 < size;) {
         size_t len = utf8_length(raw + i, (size_t)(n - i));
@@ -1268,6 +1261,20 @@ static void json_command(pid_t pid, char *out, size_t size)
         i++;
     }
     out[k] = '\0';
+}
+
+/* The command line of pid, its first 256 bytes, through json_text. */
+static void json_command(pid_t pid, char *out, size_t size)
+{
+    unsigned char raw[256];
+    char path[32];
+    snprintf(path, sizeof path, "/proc/%d/cmdline", (int)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    ssize_t n = fd < 0 ? -1 : read(fd, raw, sizeof raw);
+    close_fd(fd);
+    while (n > 0 && raw[n - 1] == '\0')
+        n--;
+    json_text(raw, n, out, size);
 }
 
 static struct victim *victim_of(pid_t pid, unsigned long long start)

@@ -2,8 +2,11 @@
  * keeper-fuzz: libFuzzer harness for the keeper's two inputs from outside, its hostile surface:
  *   - a registration: one datagram, with the kernel's credentials, through a real socket pair into
  *     the keeper's own drain() (its control-message parsing, then registration());
- *   - the JVM's channel: any bytes, through feed() (line assembly, then request()).
- * The first byte of an input picks which; the rest is the datagram or the bytes.
+ *   - the JVM's channel: any bytes, through feed() (line assembly, then request());
+ *   - a command line, any process's own choice, through json_text() into the report: the result
+ *     must be the inside of a JSON string (RFC 8259) in valid UTF-8, checked here (json_checked).
+ * The first byte of an input picks which (bit 1: a command line; else bit 0: the channel, or a
+ * registration); the rest is the datagram or the bytes.
  *
  * Nothing here may signal anything: kill(2) and the raw pidfd syscalls are stubbed to fail with
  * ESRCH and ENOSYS (the keeper then believes nothing is alive), and its answers go nowhere. /proc is
@@ -16,6 +19,7 @@
  * (-close_fd_mask=2: the keeper's own lines on stderr, one per malformed input, are dropped.)
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdint.h>
@@ -73,12 +77,40 @@ static void once(void)
     grace_ns = 0;
 }
 
+/* Aborts unless s is the inside of a JSON string in valid UTF-8: no raw control character or '"',
+ * every '\' a known escape, every byte above 0x7f part of a character utf8_length accepts. */
+static void json_checked(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0';) {
+        size_t len = utf8_length(p, strlen((const char *)p));
+        if (*p < 0x20 || *p == '"' || len == 0)
+            abort();
+        if (*p == '\\') {
+            if (p[1] == 'u' && isxdigit(p[2]) && isxdigit(p[3]) && isxdigit(p[4]) && isxdigit(p[5]))
+                p += 6;
+            else if (p[1] == '"' || p[1] == '\\')
+                p += 2;
+            else
+                abort();
+            continue;
+        }
+        p += len;
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     once();
     if (size == 0)
         return 0;
-    if (data[0] & 1) {
+    if (data[0] & 2) {
+        char out[300];
+        json_text(data + 1, (ssize_t)(size - 1), out, sizeof out);
+        json_checked(out);
+        char tiny[9];
+        json_text(data + 1, (ssize_t)(size - 1), tiny, sizeof tiny);
+        json_checked(tiny);
+    } else if (data[0] & 1) {
         feed(-1, (const char *)data + 1, size - 1);
     } else {
         if (write(pair[1], data + 1, size - 1) >= 0) /* write(2): send is the stub above */
