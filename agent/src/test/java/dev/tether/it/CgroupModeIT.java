@@ -16,7 +16,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -75,10 +78,15 @@ class CgroupModeIT {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(value = Ending.class, names = {"RETURN", "SIGTERM", "SIGKILL"})
-    void nothing_escapes_cgroup_mode_but_what_asked_to_be_left_alone(Ending ending) {
-        Outcome o = run(Mode.CGROUP, ending);
+    static Stream<Arguments> jdksAndEndings() {
+        return Stream.of(Jdks.CURRENT, Jdks.TEMURIN_25).flatMap(jdk -> Stream.of(Ending.RETURN, Ending.SIGTERM,
+                Ending.SIGKILL).map(ending -> Arguments.of(jdk, ending)));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("jdksAndEndings")
+    void nothing_escapes_cgroup_mode_but_what_asked_to_be_left_alone(String jdk, Ending ending) {
+        Outcome o = run(Jdks.named(jdk), Mode.CGROUP, ending);
         assertEquals(ending.exitCode, o.exit.exitCode, o::describe);
         assertEquals(Set.of("detached"), o.survivors, o::describe);
         assertTrue(o.jvmCgroup.contains("/tether-" + o.jvmPid + "-"), () -> "the JVM was not in Tether's cgroup\n"
@@ -91,11 +99,11 @@ class CgroupModeIT {
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = Ending.class, names = {"RETURN", "SIGTERM", "SIGKILL"})
     void process_groups_alone_lose_the_escapees_and_strict_mode_is_measured(Ending ending) {
-        Outcome groups = run(Mode.GROUPS, ending);
+        Outcome groups = run(Jdk.current(), Mode.GROUPS, ending);
         assertTrue(groups.survivors.containsAll(Set.of("setsid", "jvm-group", "fork-loop", "detached")),
                 groups::describe);
         assertFalse(groups.survivors.contains("group"), groups::describe);
-        Outcome strict = run(Mode.STRICT, ending);
+        Outcome strict = run(Jdk.current(), Mode.STRICT, ending);
         assertTrue(strict.survivors.contains("detached"), strict::describe);
     }
 
@@ -130,8 +138,8 @@ class CgroupModeIT {
         }
     }
 
-    private Outcome run(Mode mode, Ending ending) {
-        ChildJvm jvm = ChildJvm.of(Jdk.current(), marks.next()).withAgent(GRACE + mode.args);
+    private Outcome run(Jdk jdk, Mode mode, Ending ending) {
+        ChildJvm jvm = ChildJvm.of(jdk, marks.next()).withAgent(GRACE + mode.args);
         RunningJvm child = jvm.main(Spawner.class, "pb", ending.fixtureArg, Tree.CGROUP_ESCAPES.command).start();
         Mark mark = child.mark();
         try {

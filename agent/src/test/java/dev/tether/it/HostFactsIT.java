@@ -8,6 +8,8 @@ import dev.tether.it.fixtures.Spawner;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -48,12 +50,14 @@ class HostFactsIT {
     }
 
     /** Cgroup mode moves the JVM and its children into a cgroup of Tether's: nothing else may show. */
-    @Test
-    void host_sees_identical_facts_in_cgroup_mode() {
-        JvmExit without = HostFactsRun.report(ChildJvm.of(Jdk.current(), marks.next()).withoutAgent());
-        JvmExit with = HostFactsRun.report(ChildJvm.of(Jdk.current(), marks.next()).withAgent("cgroup=auto"));
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {Jdks.CURRENT, Jdks.TEMURIN_25})
+    void host_sees_identical_facts_in_cgroup_mode(String jdkName) {
+        Jdk jdk = Jdks.named(jdkName);
+        JvmExit without = HostFactsRun.report(ChildJvm.of(jdk, marks.next()).withoutAgent());
+        JvmExit with = HostFactsRun.report(ChildJvm.of(jdk, marks.next()).withAgent("cgroup=auto"));
         assertTrue(without.printedLine("exit-code=7"), without::describe);
-        assertSameReport("jdk17 cgroup=auto", without, with);
+        assertSameReport(jdk + " cgroup=auto", without, with);
     }
 
     @Test
