@@ -1593,13 +1593,15 @@ static void append_proc(struct text *t, const struct proc *p, long long now_ms, 
     append(t, "proc %d %d %d %lld %s\n", (int)p->pid, (int)p->ppid, (int)p->pgid, age < 0 ? -1 : age, command);
 }
 
-/* Every live entry: "group PGID g|j", then its live processes, "proc PID PPID PGID AGE_MS COMMAND". */
+/* Every live entry: "group PGID g|j", then its live processes, "proc PID PPID PGID AGE_MS COMMAND";
+ * in cgroup mode then "group 0 c" and the cgroup's members that are in none of those. */
 static void describe(struct text *t)
 {
     drain_all();
     scan();
     long long now_ms = uptime_ms();
     long ticks = sysconf(_SC_CLK_TCK);
+    char *shown = calloc(n_procs + 1, 1);
     for (size_t i = 0; i < n_entries; i++) {
         const struct entry *e = &entries[i];
         if (!alive(e))
@@ -1611,10 +1613,28 @@ static void describe(struct text *t)
             mark_below(e->pid);
         for (size_t k = 0; k < n_procs; k++) {
             const struct proc *p = &procs[k];
-            if (live(p) && (e->own ? p->pgid == e->pid : p->pid == e->pid || p->mark))
+            if (live(p) && (e->own ? p->pgid == e->pid : p->pid == e->pid || p->mark)) {
                 append_proc(t, p, now_ms, ticks);
+                if (shown != NULL)
+                    shown[k] = 1;
+            }
         }
     }
+    /* Cgroup mode: the members no group holds (they left theirs), as one more "group 0 c". */
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/cgroup.procs", cg_dir);
+    FILE *f = cg_events >= 0 && shown != NULL ? fopen(path, "re") : NULL;
+    int pid, header = 0;
+    struct proc *p;
+    while (f != NULL && fscanf(f, "%d", &pid) == 1)
+        if ((p = find((pid_t)pid)) != NULL && live(p) && !shown[p - procs] && p->pid != jvm_pid && p->pid != self_pid) {
+            if (!header++)
+                append(t, "group 0 c\n");
+            append_proc(t, p, now_ms, ticks);
+        }
+    if (f != NULL)
+        fclose(f);
+    free(shown);
 }
 #else
 static void describe(struct text *t) { (void)t; }

@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * The keeper's status lines as a tree, as {@code systemctl status} draws a unit's processes: one
- * branch per group, its processes below their parents, each with its age and command line.
+ * branch per group, its processes below their parents, each with its age and command line; in
+ * cgroup mode a last branch for the cgroup's members that left their groups.
  */
 final class StatusTree {
 
@@ -43,13 +44,17 @@ final class StatusTree {
             }
         }
         StringBuilder out = new StringBuilder();
-        out.append("JVM ").append(jvm).append(": ").append(groups.size()).append(groups.size() == 1 ? " child process group" : " child process groups").append(" held by Tether\n");
+        long held = groups.keySet().stream().filter(id -> !id.endsWith(" c")).count();
+        out.append("JVM ").append(jvm).append(": ").append(held).append(held == 1 ? " child process group" : " child process groups").append(" held by Tether\n");
         int g = 0;
         for (Map.Entry<String, List<Proc>> group : groups.entrySet()) {
             boolean lastGroup = ++g == groups.size();
             String[] id = group.getKey().split(" ");
-            String kind = id.length > 1 && id[1].equals("j") ? "in the JVM's group (shares its terminal)" : "own group";
-            out.append(lastGroup ? "└─ " : "├─ ").append("group ").append(id[0]).append(" (").append(kind).append(")\n");
+            String kind = id.length > 1 ? id[1] : "g";
+            out.append(lastGroup ? "└─ " : "├─ ").append(kind.equals("c")
+                    ? "cgroup: left their groups (setsid, setpgid), ended with the cgroup"
+                    : "group " + id[0] + " (" + (kind.equals("j") ? "in the JVM's group (shares its terminal)" : "own group")
+                            + ")").append("\n");
             String indent = lastGroup ? "   " : "│  ";
             List<Proc> roots = treeOf(group.getValue());
             for (int i = 0; i < roots.size(); i++) {

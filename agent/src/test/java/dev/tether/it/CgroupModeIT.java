@@ -138,6 +138,27 @@ class CgroupModeIT {
         }
     }
 
+    /** status draws the cgroup's members that left their groups as a branch of their own. */
+    @org.junit.jupiter.api.Test
+    void status_shows_what_left_its_group_under_the_cgroup() throws Exception {
+        ChildJvm jvm = ChildJvm.of(Jdk.current(), marks.next()).withAgent(GRACE + Mode.CGROUP.args);
+        RunningJvm child = jvm.main(Spawner.class, "pb", "wait", "(setsid sleep 1001 &); sleep 1000").start();
+        Mark mark = child.mark();
+        try {
+            child.awaitLine("READY", UP);
+            assertTrue(Poll.until(UP, () -> kinds(mark, child.pid()).containsAll(Set.of("group", "setsid"))),
+                    child::describe);
+            CommandLineIT.Result status = CommandLineIT.cli("status", Long.toString(child.pid()));
+            ItLog.line("CGROUP-MODE status\n" + status.out);
+            assertEquals(0, status.exit, status.toString());
+            String escaped = status.out.substring(Math.max(0, status.out.indexOf("└─ cgroup: left their groups")));
+            assertTrue(escaped.startsWith("└─ cgroup:") && escaped.contains("  sleep 1001\n"), status.toString());
+            assertFalse(escaped.contains("sleep 1000"), status.toString());
+        } finally {
+            mark.sweep();
+        }
+    }
+
     private Outcome run(Jdk jdk, Mode mode, Ending ending) {
         ChildJvm jvm = ChildJvm.of(jdk, marks.next()).withAgent(GRACE + mode.args);
         RunningJvm child = jvm.main(Spawner.class, "pb", ending.fixtureArg, Tree.CGROUP_ESCAPES.command).start();

@@ -87,7 +87,8 @@ class CommandLineIT {
         return found.get(0);
     }
 
-    private static Result cli(String... args) throws IOException, InterruptedException {
+    /** {@code java -jar tether-agent.jar ARGS...}, run to its end (also CgroupModeIT's). */
+    static Result cli(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Jdk.current().java().toString(), "-jar", ChildJvm.agentJar()));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).start();
@@ -98,7 +99,7 @@ class CommandLineIT {
         return new Result(p.exitValue(), out, err);
     }
 
-    private static final class Result {
+    static final class Result {
         final int exit;
         final String out;
         final String err;
