@@ -335,6 +335,22 @@ static size_t dir_length(const char *path)
     return n;
 }
 
+/* out = the directory part of self (its last '/' included) + name, in room bytes with the NUL;
+ * returns the end of it (its NUL), or 0 if it does not fit. */
+static char *beside(const char *self, const char *name, char *out, size_t room)
+{
+    size_t dir = dir_length(self);
+    char *at = out;
+    if (dir >= room)
+        return 0;
+    for (size_t i = 0; i < dir; i++)
+        *at++ = self[i];
+    if (!append(&at, out + room - 1, name))
+        return 0;
+    *at = '\0';
+    return at;
+}
+
 /* " START": this process's start time, field 22 of /proc/self/stat (proc(5)), after the command in
  * parentheses, which may itself hold spaces and ')'. 0 if it cannot be read. */
 static size_t start_time(char *out, size_t room)
@@ -367,17 +383,12 @@ static size_t start_time(char *out, size_t room)
 static void register_self(const char *self, int own_group)
 {
     struct sockaddr_un keeper = {.sun_family = AF_UNIX};
-    char *at = keeper.sun_path;
     const char *end = keeper.sun_path + sizeof keeper.sun_path - 1;
-    size_t dir = dir_length(self);
-    if (dir == 0 || dir > sizeof keeper.sun_path - sizeof KEEPER_SOCKET - 1)
-        return;
-    for (size_t i = 0; i < dir; i++)
-        *at++ = self[i];
     long pid = sys_getpid();
     char digit[2] = {"0123456789abcdef"[pid & 15], '\0'};
-    if (!append(&at, end, KEEPER_SOCKET) || !append(&at, end, digit))
-        return;
+    char *at = dir_length(self) == 0 ? 0 : beside(self, KEEPER_SOCKET, keeper.sun_path, sizeof keeper.sun_path);
+    if (at == 0 || !append(&at, end, digit))
+        return; /* the NUL after the digit: sun_path was zeroed */
     long sock = sys_socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC);
     if (sock < 0)
         return;
@@ -432,14 +443,8 @@ static int ends_in(const char *name, size_t n, const char *suffix)
 static void leave_cgroup(const char *self)
 {
     char path[PATH_MAX];
-    char *at = path;
-    size_t dir = dir_length(self);
-    if (dir >= sizeof path - sizeof OUTSIDE_LINK)
+    if (beside(self, OUTSIDE_LINK, path, sizeof path) == 0)
         return;
-    for (size_t i = 0; i < dir; i++)
-        *at++ = self[i];
-    append(&at, path + sizeof path - 1, OUTSIDE_LINK);
-    *at = '\0';
     long fd = sys_open(path, O_WRONLY | O_CLOEXEC);
     if (fd < 0)
         return;
@@ -487,18 +492,12 @@ static int exec_form(int argc, char **argv, char **envp, enum placement where)
 static int helper_form(char **argv, char **envp, enum placement where)
 {
     char real[PATH_MAX];
-    char *at = real;
-    size_t dir = dir_length(argv[0]);
     place(argv[0], where);
-    /* real = the directory of argv[0] + "jspawnhelper.jdk", NUL included. */
-    for (size_t i = 0; i < dir && i < sizeof real; i++)
-        *at++ = argv[0][i];
-    if (dir >= sizeof real || !append(&at, real + sizeof real - 1, REAL_HELPER)) {
-        argv[0][dir] = '\0'; /* its directory: the kernel's copy, ours to write, and not used again */
+    if (beside(argv[0], REAL_HELPER, real, sizeof real) == 0) {
+        argv[0][dir_length(argv[0])] = '\0'; /* its directory: the kernel's copy, ours to write, and not used again */
         report(ENAMETOOLONG, "", argv[0], REAL_HELPER);
         return EXIT_NOT_FOUND;
     }
-    *at = '\0';
     argv[0] = real;
     long err = -sys_execve(real, argv, envp);
     report((int)err, "cannot execute ", real, "");
