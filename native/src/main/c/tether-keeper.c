@@ -482,18 +482,33 @@ static long long uptime_ms(void)
     return sscanf(buf, "%llu.%2llu", &seconds, &hundredths) >= 1 ? (long long)(seconds * 1000 + hundredths * 10) : -1;
 }
 
-/* The command line, NULs as spaces, anything not printable as '?', at most 200 bytes. */
-static void command_of(pid_t pid, char *out, size_t size)
+/* The first size bytes of pid's command line (its arguments, each ended by a NUL), without the
+ * trailing NULs; how many (0 if the process is gone). */
+static ssize_t cmdline_of(pid_t pid, char *out, size_t size)
 {
     char path[32];
     snprintf(path, sizeof path, "/proc/%d/cmdline", (int)pid);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
-    ssize_t n = fd < 0 ? -1 : read(fd, out, size - 1);
+    ssize_t n = fd < 0 ? -1 : read(fd, out, size);
     close_fd(fd);
     if (n < 0)
         n = 0;
     while (n > 0 && out[n - 1] == '\0')
         n--;
+    return n;
+}
+
+/* Age in milliseconds of a process started at start (clock ticks since boot), now_ms being
+ * uptime_ms(); -1 if either is unknown. */
+static long long age_ms(unsigned long long start, long long now_ms, long ticks)
+{
+    return now_ms < 0 || ticks <= 0 ? -1 : now_ms - (long long)(start * 1000 / (unsigned long long)ticks);
+}
+
+/* The command line, NULs as spaces, anything not printable as '?', at most size - 1 bytes. */
+static void command_of(pid_t pid, char *out, size_t size)
+{
+    ssize_t n = cmdline_of(pid, out, size - 1);
     for (ssize_t i = 0; i < n; i++)
         out[i] = out[i] == '\0' ? ' ' : (unsigned char)out[i] < 0x20 || out[i] == 0x7f ? '?' : out[i];
     out[n] = '\0';
@@ -970,6 +985,23 @@ static void cg_wait(long long ns)
         say(errno, "poll %s/cgroup.events", cg_dir);
 }
 
+/* Moves process pid into the cgroup dir (writing its number into dir/cgroup.procs moves the whole
+ * process, every thread); 0 or the errno. */
+static int cg_move(const char *dir, pid_t pid)
+{
+    char number[24];
+    snprintf(number, sizeof number, "%d", (int)pid);
+    return cg_write(dir, "cgroup.procs", number);
+}
+
+/* Our cgroup's cgroup.procs, to read its members' pids with fscanf; NULL if it cannot be opened. */
+static FILE *cg_members(void)
+{
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/cgroup.procs", cg_dir);
+    return fopen(path, "re");
+}
+
 /* Removes the cgroup dir and, first, the cgroups below it: a nested JVM's, whose keeper ended with
  * everything in ours. A cgroup's directory holds only its interface files, which rmdir(2) takes
  * along; an emptied cgroup may still be busy for a moment (EBUSY), so each is tried for up to 1 s. */
@@ -1048,7 +1080,7 @@ static void cg_abandon(void)
 static void cg_enter(const char *parent)
 {
     struct statfs fs;
-    char pid[24], link[PATH_MAX], target[PATH_MAX];
+    char link[PATH_MAX], target[PATH_MAX];
     if (parent[0] != '/' || strstr(parent, "/..") != NULL || strlen(parent) >= sizeof cg_parent - 1) {
         say(0, "cgroup mode off: %s is no plain absolute path", parent);
         return;
@@ -1057,7 +1089,6 @@ static void cg_enter(const char *parent)
     snprintf(cg_dir, sizeof cg_dir, "%s/tether-%d-%llu", parent, (int)jvm_pid, jvm_start);
     snprintf(link, sizeof link, "%s/%s", private_dir, OUTSIDE_LINK);
     snprintf(target, sizeof target, "%s/cgroup.procs", parent);
-    snprintf(pid, sizeof pid, "%d", (int)jvm_pid);
     int err;
     if (jvm_start == 0 || statfs(parent, &fs) < 0 || fs.f_type != CGROUP2_SUPER_MAGIC) {
         say(jvm_start == 0 || fs.f_type == CGROUP2_SUPER_MAGIC ? errno : 0, "cgroup mode off: %s is no cgroup2 directory", parent);
@@ -1093,7 +1124,7 @@ static void cg_enter(const char *parent)
         cg_abandon();
         return;
     }
-    if ((err = cg_write(cg_dir, "cgroup.procs", pid)) != 0) { /* the JVM waits for us: it is alive */
+    if ((err = cg_move(cg_dir, jvm_pid)) != 0) { /* the JVM waits for us: it is alive */
         say(err, "cgroup mode off: moving the JVM to %s", cg_dir);
         cg_abandon();
     }
@@ -1104,9 +1135,7 @@ static void cg_enter(const char *parent)
 static int cg_release_jvm(void)
 {
     struct proc p;
-    char pid[24];
-    snprintf(pid, sizeof pid, "%d", (int)jvm_pid);
-    int err = !read_stat(jvm_pid, &p) || p.start != jvm_start || !live(&p) ? 0 : cg_write(cg_parent, "cgroup.procs", pid);
+    int err = !read_stat(jvm_pid, &p) || p.start != jvm_start || !live(&p) ? 0 : cg_move(cg_parent, jvm_pid);
     if (err != 0 && err != ESRCH) {
         say(err, "cgroup mode off at the end: the JVM stays in %s", cg_dir);
         cg_off(0);
@@ -1132,9 +1161,7 @@ static void cg_freeze(int on)
  * process leaving a frozen cgroup thaws (cgroup-v2.rst, "cgroup.freeze"). */
 static int cg_leave(const struct proc *p)
 {
-    char pid[24];
-    snprintf(pid, sizeof pid, "%d", (int)p->pid);
-    int err = cg_write(cg_parent, "cgroup.procs", pid);
+    int err = cg_move(cg_parent, p->pid);
     if (err != 0)
         say(err, "cannot leave pid %d alone: it stays in %s", (int)p->pid, cg_dir);
     return err == 0;
@@ -1146,11 +1173,9 @@ static int cg_leave(const struct proc *p)
  * same group (a child in the JVM's group, an escapee's own children). */
 static void cg_add_escapees(void)
 {
-    char path[PATH_MAX + 32];
-    snprintf(path, sizeof path, "%s/cgroup.procs", cg_dir);
-    FILE *f = fopen(path, "re");
+    FILE *f = cg_members();
     if (f == NULL) {
-        say(errno, "%s", path);
+        say(errno, "%s/cgroup.procs", cg_dir);
         return;
     }
     for (size_t i = 0; i < n_procs; i++)
@@ -1266,15 +1291,8 @@ static void json_text(const unsigned char *raw, ssize_t n, char *out, size_t siz
 /* The command line of pid, its first 256 bytes, through json_text. */
 static void json_command(pid_t pid, char *out, size_t size)
 {
-    unsigned char raw[256];
-    char path[32];
-    snprintf(path, sizeof path, "/proc/%d/cmdline", (int)pid);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    ssize_t n = fd < 0 ? -1 : read(fd, raw, sizeof raw);
-    close_fd(fd);
-    while (n > 0 && raw[n - 1] == '\0')
-        n--;
-    json_text(raw, n, out, size);
+    char raw[256];
+    json_text((const unsigned char *)raw, cmdline_of(pid, raw, sizeof raw), out, size);
 }
 
 static struct victim *victim_of(pid_t pid, unsigned long long start)
@@ -1297,7 +1315,7 @@ static void add_victim(const struct proc *p, char found, char ended, long long n
     }
     struct victim *v = &victims[n_victims++];
     *v = (struct victim){.pid = p->pid, .pgid = p->pgid, .start = p->start, .found = found, .ended = ended};
-    v->age_ms = now_ms < 0 || ticks <= 0 ? -1 : now_ms - (long long)(p->start * 1000 / (unsigned long long)ticks);
+    v->age_ms = age_ms(p->start, now_ms, ticks);
     json_command(p->pid, v->command, sizeof v->command);
 }
 
@@ -1337,9 +1355,7 @@ static void note_survivors(int kill)
     }
     if (!kill || cg_events < 0)
         return;
-    char path[PATH_MAX + 32];
-    snprintf(path, sizeof path, "%s/cgroup.procs", cg_dir);
-    FILE *f = fopen(path, "re");
+    FILE *f = cg_members();
     int pid;
     struct proc p;
     long long now_ms = uptime_ms();
@@ -1429,7 +1445,7 @@ static void end_all(struct outcome *o, int await_reaping)
         struct entry *e = &entries[i];
         if (!e->live)
             continue;
-        if (o->groups < 3 && e->live && (!e->own || group_by_pidfd(e) || ours(e)))
+        if (o->groups < 3 && (!e->own || group_by_pidfd(e) || ours(e)))
             command_of(e->pid, o->names[o->groups], sizeof o->names[0]); /* before its end takes /proc/PID */
         if ((e->live = reach(e, SIGTERM))) {
             reach(e, SIGCONT); /* a stopped process acts on SIGTERM only once it runs */
@@ -1589,7 +1605,7 @@ static void append_proc(struct text *t, const struct proc *p, long long now_ms, 
 {
     char command[201];
     command_of(p->pid, command, sizeof command);
-    long long age = now_ms < 0 || ticks <= 0 ? -1 : now_ms - (long long)(p->start * 1000 / (unsigned long long)ticks);
+    long long age = age_ms(p->start, now_ms, ticks);
     append(t, "proc %d %d %d %lld %s\n", (int)p->pid, (int)p->ppid, (int)p->pgid, age < 0 ? -1 : age, command);
 }
 
@@ -1621,9 +1637,7 @@ static void describe(struct text *t)
         }
     }
     /* Cgroup mode: the members no group holds (they left theirs), as one more "group 0 c". */
-    char path[PATH_MAX + 32];
-    snprintf(path, sizeof path, "%s/cgroup.procs", cg_dir);
-    FILE *f = cg_events >= 0 && shown != NULL ? fopen(path, "re") : NULL;
+    FILE *f = cg_events >= 0 && shown != NULL ? cg_members() : NULL;
     int pid, header = 0;
     struct proc *p;
     while (f != NULL && fscanf(f, "%d", &pid) == 1)
