@@ -2,6 +2,7 @@ package dev.tether.core;
 
 import dev.tether.keeper.Keeper;
 import dev.tether.launch.LauncherFiles;
+import dev.tether.launch.Placement;
 import dev.tether.log.Log;
 import dev.tether.options.LogLevel;
 import dev.tether.options.Options;
@@ -40,11 +41,12 @@ final class Activation {
         if (self == null) {
             throw new IOException("no /proc/self/stat: no keeper for this platform");
         }
-        List<String> modes = keeperModes(options);
+        String cgroup = cgroupDirectory(options);
+        List<String> modes = keeperModes(options, cgroup);
         // The session id as this JVM's PID namespace numbers it; 0 if its leader is outside the namespace.
         Keeper keeper = Keeper.start(files.keeper(), files.directory(), options.grace(), modes, self.sid,
                 options.log() == LogLevel.DEBUG);
-        Children children = new Children(files, keeper, new TerminalPolicy(), inCgroup(modes, files, options));
+        Children children = new Children(files, keeper, new TerminalPolicy(), inCgroup(cgroup, files, options));
         if (options.strict()) {
             StrictMode.becomeSubreaper(resources, reapOrphans);
         }
@@ -52,25 +54,32 @@ final class Activation {
         if (log.isDebugEnabled()) {
             long done = System.nanoTime();
             log.debug("active in {} ms (extract {}, keeper {}): launcher {}", (done - start) / 1_000_000,
-                    (extracted - start) / 1_000_000, (done - extracted) / 1_000_000, files.launcher(dev.tether.launch.Placement.OWN_GROUP));
+                    (extracted - start) / 1_000_000, (done - extracted) / 1_000_000, files.launcher(Placement.OWN_GROUP));
         }
         return children;
     }
 
+    /** The JVM's cgroup directory for the keeper's cgroup mode, or null: the mode is off or impossible. */
+    private static String cgroupDirectory(Options options) {
+        if (options.cgroup() == CgroupMode.OFF) {
+            return null;
+        }
+        JvmCgroup cgroup = JvmCgroup.find(); // cgroup=on: Agent checked it before the JVM ran
+        if (cgroup.directory == null) {
+            log.debug("cgroup mode off: {}", cgroup.why);
+        }
+        return cgroup.directory;
+    }
+
     /** The keeper's options (tether-keeper.c, "Usage") for these of the agent's. */
-    private static List<String> keeperModes(Options options) {
+    private static List<String> keeperModes(Options options, String cgroup) {
         List<String> modes = new ArrayList<>();
         if (options.strict()) {
             modes.add("-s");
         }
-        if (options.cgroup() != CgroupMode.OFF) {
-            JvmCgroup cgroup = JvmCgroup.find(); // cgroup=on: Agent checked it before the JVM ran
-            if (cgroup.directory != null) {
-                modes.add("-c");
-                modes.add(cgroup.directory);
-            } else {
-                log.debug("cgroup mode off: {}", cgroup.why);
-            }
+        if (cgroup != null) {
+            modes.add("-c");
+            modes.add(cgroup);
         }
         if (options.report() != null) {
             modes.add("-r");
@@ -83,12 +92,12 @@ final class Activation {
      * Whether the keeper put the JVM (and so every child it spawns from now on) in the children's
      * cgroup: it links {@code cgroup.outside} into the private directory only then.
      */
-    private static boolean inCgroup(List<String> modes, LauncherFiles files, Options options) {
-        if (!modes.contains("-c")) {
+    private static boolean inCgroup(String cgroup, LauncherFiles files, Options options) {
+        if (cgroup == null) {
             return false;
         }
         if (new File(files.directory(), "cgroup.outside").exists()) {
-            log.debug("cgroup mode: the children's cgroup is below {}", modes.get(modes.indexOf("-c") + 1));
+            log.debug("cgroup mode: the children's cgroup is below {}", cgroup);
             return true;
         }
         if (options.cgroup() == CgroupMode.ON) {

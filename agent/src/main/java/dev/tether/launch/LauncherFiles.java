@@ -17,7 +17,9 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -48,8 +50,8 @@ public final class LauncherFiles {
 
     private final Path dir;
     private final String launcher;
-    private final java.util.Map<Placement, String> launchers = new java.util.EnumMap<>(Placement.class);
-    private final java.util.Map<Placement, byte[]> helpers = new java.util.EnumMap<>(Placement.class);
+    private final Map<Placement, String> launchers = new EnumMap<>(Placement.class);
+    private final Map<Placement, byte[]> helpers = new EnumMap<>(Placement.class);
     private String keeper;
     private byte[] linkedJdkHelper;
 
